@@ -1,0 +1,41 @@
+"""The Scorer protocol: anything that turns texts into per-label probabilities.
+
+Small on purpose (like scikit-learn's ``predict_proba``): the engine only needs ``score`` on a
+batch, the labels it can produce and an identifier recorded in each decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+#: Labels the engine knows how to map onto guideline categories.
+STANDARD_LABELS: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "spam",
+)
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Per-label probabilities in [0, 1] for each text, in input order."""
+
+    name: str  # e.g. "sklearn:tfidf-lr@<sha256[:12]>", recorded in every decision
+    labels: tuple[str, ...]
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+class NullScorer:
+    """Scores nothing: for rule-only policies and for tests that must not depend on a model."""
+
+    name = "null"
+    labels: tuple[str, ...] = ()
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [{} for _ in texts]
