@@ -1,0 +1,182 @@
+"""The rule layer: every category's word lists, phrase patterns and contact checks, compiled once
+per policy version into a ``RuleSet`` whose ``match`` returns Reasons with evidence spans in the
+original text.
+
+One matcher kind per way a guideline can be broken (words, phrases, links/contacts, relevance);
+which categories use which is entirely the policy's business (see policies/default.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from moderation.models import Article, Evidence, Reason
+from moderation.normalize import NormalizedText
+from moderation.policy import Category, Policy
+from moderation.rules.contacts import ContactHit, ContactMatcher
+from moderation.rules.phrases import CompiledPattern, find, phrase_regex
+from moderation.rules.relevance import off_topic
+from moderation.rules.words import WordIndex
+
+_KIND_TEXT = {
+    "link": "link to an unlisted site",
+    "shortener": "link through a URL shortener",
+    "blocked_link": "link to a blocked destination",
+    "email": "e-mail address",
+    "phone": "phone number",
+    "messenger": "messenger contact",
+}
+
+
+@dataclass
+class _CategoryRules:
+    name: str
+    category: Category
+    allow_phrases: re.Pattern[str] | None = None
+    contacts: ContactMatcher | None = None
+
+
+@dataclass
+class RuleSet:
+    """Compiled rules of one policy version. Pure: ``match`` has no side effects."""
+
+    policy_id: str
+    policy_version: str
+    words: WordIndex = field(default_factory=WordIndex)
+    patterns: list[CompiledPattern] = field(default_factory=list)
+    categories: dict[str, _CategoryRules] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, policy: Policy) -> RuleSet:
+        rs = cls(policy.id, policy.version)
+        for name, cat in policy.categories.items():
+            if not cat.enabled:
+                continue
+            cr = _CategoryRules(name, cat)
+            rs.categories[name] = cr
+            for src in cat.words:
+                action = src.action or cat.action
+                entries = policy.words(src.file) if src.file else policy.words("@" + str(src.base))
+                excluded: set[str] = set()
+                for ex in src.exclude:
+                    excluded.update(policy.words(ex))
+                entries = [e for e in entries if e not in excluded]
+                rs.words.add(name, [e for e in entries if " " not in e], action)
+                rx = phrase_regex(entries)
+                if rx:
+                    rs.patterns.append(
+                        CompiledPattern(name, f"{name}.words", re.compile(rx), action))
+            rs.words.add_embedded(name, cat.embedded, cat.action)
+            rs.words.add_allow(name, cat.allow)
+            for p in cat.patterns:
+                rs.patterns.append(CompiledPattern(
+                    name, f"{name}.{p.id}", re.compile(policy.expand(p.pattern)),
+                    p.action or cat.action))
+            if cat.allow_phrases:
+                cr.allow_phrases = re.compile(phrase_regex(
+                    [a if " " in a else a + " " for a in cat.allow_phrases]) or r"(?!)")
+                cr.allow_phrases = re.compile(
+                    r"\b(?:" + "|".join(r"\s+".join(map(re.escape, a.lower().split()))
+                                        for a in cat.allow_phrases) + r")\b")
+            if cat.links or cat.contacts:
+                cr.contacts = ContactMatcher(cat.links, cat.contacts)
+        return rs
+
+    def match(self, nt: NormalizedText, article: Article | None = None) -> list[Reason]:
+        """All rule reasons for one normalised comment, in policy category order."""
+        found: dict[tuple[str, str, str], list[Evidence]] = {}
+
+        def add(category: str, rule_id: str, action: str, ev: Evidence) -> None:
+            bucket = found.setdefault((category, rule_id, action), [])
+            if not any(e.start == ev.start and e.end == ev.end for e in bucket):
+                bucket.append(ev)
+
+        original = nt.original
+        for tok in nt.tokens:
+            for hit in self.words.lookup(tok):
+                if hit.category in self.categories:
+                    add(hit.category, f"{hit.category}.words", hit.action,
+                        Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
+                                 term=hit.term))
+        for ph in find(self.patterns, nt):
+            p = ph.pattern
+            add(p.category, p.rule_id, p.action,
+                Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
+                         term=nt.stream[ph.stream_start:ph.stream_end]))
+        for name, cr in self.categories.items():
+            if cr.contacts is not None:
+                for ch in cr.contacts.find(nt):
+                    add(name, f"{name}.{ch.kind}", ch.action, _contact_evidence(ch, original))
+            rel = cr.category.relevance
+            if rel is not None and off_topic(nt, article, rel.min_words, rel.min_overlap):
+                add(name, f"{name}.relevance", cr.category.action,
+                    Evidence(start=0, end=len(original), text=original,
+                             term="no content word shared with the article"))
+        self._apply_allow_phrases(nt, found)
+        _drop_nested(found)
+        reasons: list[Reason] = []
+        order = {name: i for i, name in enumerate(self.categories)}
+        for (category, rule_id, action), evidence in sorted(
+                found.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
+            if not evidence:
+                continue
+            evidence.sort(key=lambda e: (e.start, e.end))
+            reasons.append(Reason(
+                category=category, source="rule", action=action,  # type: ignore[arg-type]
+                rule_id=rule_id, evidence=evidence,
+                message=_message(category, rule_id, evidence)))
+        return reasons
+
+    def _apply_allow_phrases(self, nt: NormalizedText,
+                             found: dict[tuple[str, str, str], list[Evidence]]) -> None:
+        """Drop evidence that lies inside an allowed phrase ("magna cum laude")."""
+        for name, cr in self.categories.items():
+            if cr.allow_phrases is None:
+                continue
+            spans = [nt.stream_span_to_original(m.start(), m.end())
+                     for m in cr.allow_phrases.finditer(nt.stream)]
+            if not spans:
+                continue
+            for key, evidence in found.items():
+                if key[0] == name:
+                    evidence[:] = [e for e in evidence
+                                   if not any(s <= e.start and e.end <= t for s, t in spans)]
+
+
+def _drop_nested(found: dict[tuple[str, str, str], list[Evidence]]) -> None:
+    """Keep the widest of overlapping spans within a category ("f u c k" inside "f u c k i n g",
+    "are a ... idiot" inside "you are a ... idiot"), so evidence reads once."""
+    by_category: dict[str, list[tuple[tuple[str, str, str], Evidence]]] = {}
+    for key, evidence in found.items():
+        for e in evidence:
+            by_category.setdefault(key[0], []).append((key, e))
+    for items in by_category.values():
+        if len(items) < 2:
+            continue
+        for key, e in items:
+            for key2, other in items:
+                if other is e:
+                    continue
+                inside = other.start <= e.start and e.end <= other.end
+                wider = (other.end - other.start) > (e.end - e.start)
+                stronger = _RANK[key2[2]] >= _RANK[key[2]]
+                if inside and stronger and (wider or (key2[1] < key[1])):
+                    found[key] = [x for x in found[key] if x is not e]
+                    break
+
+
+_RANK = {"flag": 0, "review": 1, "reject": 2}
+
+
+def _contact_evidence(ch: ContactHit, original: str) -> Evidence:
+    return Evidence(start=ch.start, end=ch.end, text=original[ch.start:ch.end],
+                    term=f"{_KIND_TEXT.get(ch.kind, ch.kind)}: {ch.value}")
+
+
+def _message(category: str, rule_id: str, evidence: list[Evidence]) -> str:
+    quoted = ", ".join(f'"{e.text}"' for e in evidence[:5])
+    more = f" and {len(evidence) - 5} more" if len(evidence) > 5 else ""
+    kind = rule_id.split(".", 1)[1] if "." in rule_id else rule_id
+    what = "listed word" if kind == "words" else kind.replace("_", " ")
+    return f"{category.replace('_', ' ')}: {what} {quoted}{more}"

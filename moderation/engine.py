@@ -1,0 +1,113 @@
+"""decide(comment, policy, scorer) -> Decision. Pure: no I/O, no clock in the verdict.
+
+Rules carry the decision where the guidelines are explicit (a slur, a threat, a phone number);
+the model is a signal that sends uncertain comments to a person and rejects on its own only at
+the very high confidence the policy sets (see ../shared/ML-NOTES.md for why: on news comments a
+plain classifier cannot judge alone). The comment text is never modified.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from moderation import ENGINE_VERSION
+from moderation.errors import ModerationError, TextTooLong
+from moderation.models import Comment, Decision, Reason
+from moderation.normalize import normalize
+from moderation.policy import Policy
+from moderation.rules import RuleSet
+from moderation.scorers.base import NullScorer, Scorer
+
+_SEVERITY = {"flag": 0, "review": 1, "reject": 2}
+
+
+class EmptyComment(ModerationError):
+    """Nothing to moderate: the CMS should not submit empty comments (the API answers 422)."""
+
+    def __init__(self) -> None:
+        super().__init__("comment text is empty (or only white space)")
+
+
+class Engine:
+    """A policy version's rules, compiled once, plus a scorer."""
+
+    def __init__(self, policy: Policy, scorer: Scorer | None = None) -> None:
+        self.policy = policy
+        self.scorer: Scorer = scorer if scorer is not None else NullScorer()
+        self.rules = RuleSet.build(policy)
+        self._model_rules = [
+            (name, cat.model, cat.action)
+            for name, cat in policy.categories.items()
+            if cat.enabled and cat.model is not None
+            and any(label in self.scorer.labels for label in cat.model.labels)
+        ]
+
+    def check(self, text: str) -> None:
+        """Raise the error a comment would get before any work is done on it."""
+        if len(text) > self.policy.max_length:
+            raise TextTooLong(len(text), self.policy.max_length)
+        if not text.strip():
+            raise EmptyComment()
+
+    def decide(self, comment: Comment) -> Decision:
+        return self.decide_batch([comment])[0]
+
+    def decide_batch(self, comments: Sequence[Comment]) -> list[Decision]:
+        """Decide many comments at once: the scorer sees them as one batch (much faster)."""
+        t0 = time.perf_counter()
+        for c in comments:
+            self.check(c.text)
+        scores: list[dict[str, float]] = (
+            self.scorer.score([c.text for c in comments]) if self._model_rules
+            else [{} for _ in comments]
+        )
+        decisions: list[Decision] = []
+        for comment, sc in zip(comments, scores, strict=True):
+            nt = normalize(comment.text)
+            reasons = self.rules.match(nt, comment.article)
+            reasons.extend(self._model_reasons(sc))
+            decisions.append(self._decision(reasons, sc))
+        per_comment = (time.perf_counter() - t0) * 1000 / max(len(comments), 1)
+        for d in decisions:
+            d.elapsed_ms = round(per_comment, 3)
+        return decisions
+
+    def _model_reasons(self, scores: dict[str, float]) -> list[Reason]:
+        reasons: list[Reason] = []
+        for name, thresholds, cat_action in self._model_rules:
+            label, score = max(((lb, scores.get(lb, 0.0)) for lb in thresholds.labels),
+                               key=lambda kv: kv[1])
+            action = None
+            if thresholds.reject_at is not None and score >= thresholds.reject_at:
+                action, threshold = "reject", thresholds.reject_at
+            elif thresholds.review_at is not None and score >= thresholds.review_at:
+                action, threshold = "review", thresholds.review_at
+            if action is None:
+                continue
+            if cat_action == "flag":
+                action = "flag"
+            reasons.append(Reason(
+                category=name, source="model", action=action, label=label,  # type: ignore[arg-type]
+                score=round(score, 4), threshold=threshold,
+                message=f"{name.replace('_', ' ')}: model score {label}={score:.3f} "
+                        f">= {action} threshold {threshold}"))
+        return reasons
+
+    def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:
+        worst = max((_SEVERITY[r.action] for r in reasons), default=0)
+        action = {2: "reject", 1: "review"}.get(worst, "approve")
+        return Decision(
+            action=action,  # type: ignore[arg-type]
+            reasons=reasons,
+            scores={k: round(v, 4) for k, v in scores.items()},
+            policy_id=self.policy.id,
+            policy_version=self.policy.version,
+            engine_version=ENGINE_VERSION,
+            scorer=self.scorer.name,
+        )
+
+
+def decide(comment: Comment, policy: Policy, scorer: Scorer | None = None) -> Decision:
+    """One-off convenience; services keep an Engine per policy version instead."""
+    return Engine(policy, scorer).decide(comment)

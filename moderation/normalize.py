@@ -1,0 +1,335 @@
+"""Turn a comment into the forms rules match against, keeping a map back to the original text.
+
+The comment itself is never changed: everything here produces *matching forms* (folded,
+de-obfuscated tokens and a phrase stream) whose every character knows the span of the original
+text it came from, so that evidence is always reported as ``original[start:end]``.
+
+What is undone, and where:
+- character level (``fold``): NFKC/NFKD compatibility forms (fullwidth, math letters, ligatures),
+  diacritics, zero-width and other format characters, control characters, case.
+- token level (``tokenize``): homoglyphs (Cyrillic/Greek look-alikes) in tokens that mix scripts
+  or consist only of look-alikes, leetspeak (``sh1t``, ``@ss``, ``$hit``), symbols inside words
+  (``f.u.c.k``, ``f-u-c-k``), wildcards (``f*ck``, ``f**k``), letters spaced out (``f u c k``),
+  runs of repeated letters (``fuuuck``; handled by the word index, see ``squash``).
+- links, e-mail addresses and phone numbers written to dodge filters are decoded by
+  ``moderation.rules.contacts`` on the folded text, which reuses this offset map.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# Characters that are invisible or formatting-only and are dropped before matching.
+_DROP_CATEGORIES = frozenset({"Cf", "Mn", "Me", "Cs", "Co", "Cn"})
+# Look-alike letters from other scripts, mapped to the Latin letter they imitate.
+HOMOGLYPHS: dict[str, str] = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ո": "n", "ս": "u", "օ": "o", "ք": "q",
+    "ь": "b", "г": "r", "п": "n", "и": "u", "л": "n", "д": "a", "ц": "u",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "σ": "o", "μ": "u",
+    # Latin-ish look-alikes outside ASCII that NFKD does not fold
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "p", "ŀ": "l", "ɑ": "a",
+    "ʀ": "r", "ʏ": "y", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ɢ": "g",
+    "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o",
+    "ᴘ": "p", "ꞯ": "q", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+}
+_HOMOGLYPH_TABLE = str.maketrans(HOMOGLYPHS)
+# Letters indistinguishable from Latin ones in most fonts: a token made only of these (and ASCII)
+# is treated as a disguised Latin word even without any Latin letter in it.
+_STRICT_LOOKALIKES = frozenset("аеорсухѕіјһԁԛԝοαιντυκχ")
+
+# Leetspeak: digits and symbols standing for letters inside a word.
+LEET: dict[str, str] = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l", "¢": "c", "ß": "b",
+}
+_LEET_TABLE = str.maketrans(LEET)
+# Second reading for the ambiguous ones: ``1`` and ``|`` can stand for ``l`` or ``i``.
+_LEET_ALT_TABLE = str.maketrans({**LEET, "1": "l", "|": "i", "!": "l"})
+
+# Symbols that stand for "some letter" inside a word: f*ck, f**k, sh#t.
+WILDCARDS = frozenset("*#%?")
+# Punctuation stripped from the edges of a token (trailing ``!`` is punctuation, inner is leet).
+_LEAD_STRIP = "\"'([{<«“‘`¡¿-–—*:;,."
+_TRAIL_STRIP = ".,;:?!\"')]}>»”’…`-–—*~"
+
+_SPACE_RUN = re.compile(r"\S+")
+_NON_LETTER = re.compile(r"[^\w]|[\d_]")
+# Where a sentence or line ends between two tokens: phrase patterns must not run across it.
+_BOUNDARY = re.compile(r"[.!?;\n]")
+_REPEAT3 = re.compile(r"(.)\1{2,}")
+_REPEAT2 = re.compile(r"(.)\1+")
+_MAX_SPACED_RUN = 24
+
+
+def squash(word: str) -> str:
+    """Collapse every run of a repeated character to one (``fuuuck`` -> ``fuck``)."""
+    return _REPEAT2.sub(r"\1", word)
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    """One character -> its matching form ('' to drop it, ' ' for a separator)."""
+    cat = unicodedata.category(ch)
+    if cat in _DROP_CATEGORIES:
+        return ""
+    if cat in ("Zs", "Zl", "Zp", "Cc"):
+        return " "
+    decomposed = unicodedata.normalize("NFKD", ch)
+    out = "".join(c for c in decomposed if unicodedata.category(c) not in _DROP_CATEGORIES)
+    out = unicodedata.normalize("NFKC", out).casefold()
+    # NFKD can produce spaces (e.g. U+00A8); keep them as separators.
+    return out
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Fold a text for matching. Returns (folded, origin) where ``origin[i]`` is the index in
+    ``text`` of folded character ``i``; ``origin`` is None when it is the identity (pure ASCII
+    with no control characters), which is the common, fast case."""
+    if text.isascii():
+        return text.lower(), None
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii() and ch.isprintable():
+            out.append(ch.lower())
+            origin.append(i)
+            continue
+        mapped = _fold_char(ch)
+        for m in mapped:
+            out.append(m)
+            origin.append(i)
+    return "".join(out), origin
+
+
+@dataclass(slots=True)
+class Token:
+    """One matching unit. ``start``/``end`` index the ORIGINAL text."""
+
+    form: str
+    start: int
+    end: int
+    alts: tuple[str, ...] = ()
+    wildcard: bool = False  # ``form`` holds wildcard characters, see WILDCARDS
+    synthetic: bool = False  # built by joining others (spaced letters, split pieces)
+
+    def forms(self) -> tuple[str, ...]:
+        return (self.form, *self.alts)
+
+
+@dataclass(slots=True)
+class NormalizedText:
+    """Matching view of one comment."""
+
+    original: str
+    folded: str
+    origin: list[int] | None
+    tokens: list[Token]
+    stream: str = ""
+    # (stream offset where a token's form starts, token) pairs, ascending, for mapping back.
+    _stream_tokens: list[tuple[int, int, Token]] = field(default_factory=list)
+
+    def orig_index(self, folded_index: int) -> int:
+        """Original index of a folded index; ``len(folded)`` maps to ``len(original)``."""
+        if self.origin is None:
+            return folded_index
+        if folded_index >= len(self.origin):
+            return len(self.original)
+        return self.origin[folded_index]
+
+    def folded_span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``folded`` onto the original text."""
+        return self.orig_index(start), self.orig_index(end) if end > start else self.orig_index(start)
+
+    def stream_span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``stream`` onto the original text, widened to whole tokens."""
+        first: Token | None = None
+        last: Token | None = None
+        for s, e, tok in self._stream_tokens:
+            if e <= start:
+                continue
+            if s >= end:
+                break
+            if first is None:
+                first = tok
+            last = tok
+        if first is None or last is None:
+            return 0, 0
+        return first.start, last.end
+
+
+def _clean_token(folded: str, a: int, b: int) -> tuple[int, int]:
+    """Trim edge punctuation from folded[a:b] (keeps inner symbols that may be leet)."""
+    while a < b and folded[a] in _LEAD_STRIP:
+        a += 1
+    while b > a and folded[b - 1] in _TRAIL_STRIP:
+        b -= 1
+    return a, b
+
+
+def _homoglyphs(core: str) -> str:
+    """Map look-alikes only where the token mixes scripts or is made only of look-alikes,
+    so a genuine Russian or Greek word is left alone."""
+    if core.isascii():
+        return core
+    has_latin = any("a" <= c <= "z" for c in core)
+    if has_latin or all((not c.isalpha()) or c.isascii() or c in _STRICT_LOOKALIKES for c in core):
+        return core.translate(_HOMOGLYPH_TABLE)
+    return core
+
+
+def tokenize(nt: NormalizedText) -> None:
+    """Fill ``nt.tokens`` and ``nt.stream`` from ``nt.folded``."""
+    folded = nt.folded
+    tokens: list[Token] = []
+    stream_parts: list[tuple[str, Token | None]] = []
+    spaced: list[Token] = []  # current run of single letters
+    prev_end = 0
+
+    def flush_spaced() -> None:
+        if len(spaced) >= 3:
+            _add_spaced_run(spaced, tokens, stream_parts)
+        else:
+            for t in spaced:
+                stream_parts.append((t.form, t))
+        spaced.clear()
+
+    for m in _SPACE_RUN.finditer(folded):
+        a, b = _clean_token(folded, m.start(), m.end())
+        # A boundary sits in the whitespace before this token or in the previous token's tail.
+        if _BOUNDARY.search(folded, prev_end, a) and stream_parts:
+            flush_spaced()
+            stream_parts.append(("|", None))
+        prev_end = max(b, a)
+        if a >= b:
+            continue
+        core = _homoglyphs(folded[a:b])
+        start, end = nt.folded_span_to_original(a, b)
+        if core.isalpha():
+            tok = Token(core, start, end)
+            tokens.append(tok)
+            if len(core) == 1:
+                spaced.append(tok)
+                continue
+            flush_spaced()
+            stream_parts.append((core, tok))
+            continue
+        if len(core) == 1 and core in LEET:  # a spaced-out leet letter: "$ h i t"
+            tok = Token(LEET[core], start, end)
+            tokens.append(tok)
+            spaced.append(tok)
+            continue
+        # Symbols or digits inside: leetspeak, wildcards, separators.
+        produced = _split_symbolic(nt, core, a, tokens)
+        if len(produced) == 1 and len(produced[0].form) == 1 and not produced[0].wildcard:
+            spaced.append(produced[0])
+            continue
+        flush_spaced()
+        for t in produced:
+            stream_parts.append((t.form, t))
+    flush_spaced()
+
+    nt.tokens = tokens
+    parts: list[str] = []
+    pos = 0
+    mapping: list[tuple[int, int, Token]] = []
+    for form, tok in stream_parts:
+        form = _REPEAT3.sub(r"\1", form)
+        if tok is not None:
+            mapping.append((pos, pos + len(form), tok))
+        parts.append(form)
+        pos += len(form) + 1
+    nt.stream = " ".join(parts)
+    nt._stream_tokens = mapping
+
+
+def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) -> list[Token]:
+    """Handle a token holding non-letters. Returns the tokens that stand for it in the stream."""
+    has_letter = any(c.isalpha() for c in core)
+    if not has_letter:
+        # Numbers, prices, dates, emoji: keep as one token (no leet decoding of pure digits).
+        start, end = nt.folded_span_to_original(a, a + len(core))
+        tok = Token(core, start, end)
+        tokens.append(tok)
+        return [tok]
+    leet = core.translate(_LEET_TABLE)
+    leet_alt = core.translate(_LEET_ALT_TABLE)
+    # Wildcards inside a word (f*ck, f**k, sh#t): one token whose form keeps them.
+    if has_letter and any(c in WILDCARDS for c in leet) and _is_wildcard_word(leet):
+        start, end = nt.folded_span_to_original(a, a + len(core))
+        tok = Token(leet, start, end, wildcard=True)
+        tokens.append(tok)
+        return [tok]
+    if leet.isalpha():
+        start, end = nt.folded_span_to_original(a, a + len(core))
+        alts = (leet_alt,) if leet_alt != leet and leet_alt.isalpha() else ()
+        tok = Token(leet, start, end, alts=alts)
+        tokens.append(tok)
+        return [tok]
+    # Separators inside: split into pieces (each a token), and join them (f.u.c.k, f-u-c-k).
+    pieces: list[Token] = []
+    i = 0
+    n = len(leet)
+    while i < n:
+        if leet[i].isalpha():
+            j = i
+            while j < n and leet[j].isalpha():
+                j += 1
+            start, end = nt.folded_span_to_original(a + i, a + j)
+            pieces.append(Token(leet[i:j], start, end))
+            i = j
+        else:
+            i += 1
+    if not pieces:
+        return []
+    tokens.extend(pieces)
+    if len(pieces) > 1:
+        joined = Token("".join(p.form for p in pieces), pieces[0].start, pieces[-1].end,
+                       synthetic=True)
+        tokens.append(joined)
+        if all(len(p.form) == 1 for p in pieces):
+            joined.synthetic = False
+            return [joined]
+    return pieces
+
+
+def _is_wildcard_word(leet: str) -> bool:
+    """``f*ck``-like: letters and wildcards only, at least one letter first, 3+ characters."""
+    if len(leet) < 3 or not leet[0].isalpha():
+        return False
+    return all(c.isalpha() or c in WILDCARDS for c in leet)
+
+
+def _add_spaced_run(run: list[Token], tokens: list[Token],
+                    stream_parts: list[tuple[str, Token | None]]) -> None:
+    """Letters spaced out (``f u c k``): add every sub-run of 3+ letters as a candidate word and
+    put the whole run, joined, in the phrase stream (``k i l l yourself`` -> ``kill yourself``)."""
+    run = run[:_MAX_SPACED_RUN]
+    n = len(run)
+    for i in range(n):
+        for j in range(i + 3, n + 1):
+            if i == 0 and j == n:
+                continue
+            form = "".join(t.form for t in run[i:j])
+            tokens.append(Token(form, run[i].start, run[j - 1].end, synthetic=True))
+    if run[0].form in ("a", "i") and n >= 4:  # "you are a f u c k": keep the article apart
+        stream_parts.append((run[0].form, run[0]))
+        run = run[1:]
+    whole = Token("".join(t.form for t in run), run[0].start, run[-1].end)
+    tokens.append(whole)
+    stream_parts.append((whole.form, whole))
+
+
+def normalize(text: str) -> NormalizedText:
+    """Matching view of ``text``; ``text`` itself is kept untouched in ``.original``."""
+    folded, origin = fold(text)
+    nt = NormalizedText(original=text, folded=folded, origin=origin, tokens=[])
+    tokenize(nt)
+    return nt

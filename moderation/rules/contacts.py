@@ -1,0 +1,166 @@
+"""Promotion by links and contact details, including the ways people write them to slip past
+filters: ``example dot com``, ``bit . ly/x``, ``name [at] mail [dot] com``, ``+44 7911 123 456``,
+``nine one seven ...``. Matching runs on the folded text, so evidence maps back exactly.
+
+A link to a news source or an official document cited as evidence is not promotion: domains in
+the policy's allow-list pass; shorteners and blocked domains are rejected; any other link goes to
+the action the policy gives unknown links (review by default).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from moderation.normalize import NormalizedText
+from moderation.policy import ContactRules, LinkRules
+
+# TLDs accepted even when the dot is spaced ("bit . ly") or spelled ("dot com"): none is an
+# ordinary English word, so "the end. Com..." style false hits stay rare.
+_TLD_STRICT = (
+    "com|net|org|info|biz|io|ly|xyz|ru|ua|de|fr|uk|nl|pl|es|ch|se|cn|br|au|ca|eu|tk|ml|ga|cf|"
+    "gq|pw|cc|ws|tv|gg|krd|edu|gov|online|site|shop|store|club|live|app|dev|top|click|link|vip|"
+    "win|bid|loan|xxx|porn|sex|cam|ir|tr|iq|sy|lb|jo|ae|sa|qa|kw|eg|pk|ng|ke|za"
+)
+# Short TLDs that ARE words ("me", "in", "it", "us", "co", "ai", "to", "is", "so"): only with a
+# plain, unspaced dot.
+_TLD_WORDS = "me|in|it|us|co|ai|to|is|so|be|am|at|no|my|tv|fm|la|ly|id|do|go|im|mobi|news|one|page"
+
+_DOT_SPELLED = r"(?:\s*[\[\(\{<]\s*(?:dot|\.)\s*[\]\)\}>]\s*|\s+dot\s+|\s*\.\s+|\s+\.\s*)"
+_DOT = rf"(?:\.|{_DOT_SPELLED})"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_AFTER = r"(?![a-z0-9-])(?!\s+(?:bubble|boom|bust|era|crash|companies|company|startups?)\b)"
+
+_DOMAIN = re.compile(
+    rf"(?<![a-z0-9@.\-])(?P<d>{_LABEL}(?:{_DOT}{_LABEL})*?{_DOT}(?:{_TLD_STRICT})){_AFTER}"
+    rf"|(?<![a-z0-9@.\-])(?P<w>{_LABEL}(?:\.{_LABEL})*\.(?:{_TLD_WORDS}))(?![a-z0-9-])(?=\s*/|\s|$|[,;!?)])"
+)
+_URL = re.compile(r"\b(?:h\s*[tx]\s*[tx]\s*p\s*s?\s*:\s*/\s*/|www\s*\.\s*)\S+")
+_EMAIL_PROVIDERS = (
+    "gmail|googlemail|yahoo|hotmail|outlook|live|msn|aol|icloud|me|mail|protonmail|proton|"
+    "yandex|gmx|zoho|inbox|rocketmail|ymail"
+)
+_AT_STRICT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*)"
+_EMAIL = re.compile(
+    rf"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*{_AT_STRICT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,10}}\b"
+    rf"|(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*\s+at\s+(?:{_EMAIL_PROVIDERS}){_DOT}[a-z]{{2,6}}\b"
+)
+_NUMBER_WORDS = {
+    "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+_DIGITS_OR_WORDS = re.compile(
+    r"(?<![\w$€£.,])(?:\+\s*)?(?:\(?\d[\d)]*|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)"
+    r"(?:[\s\-.()/]{0,3}(?:\d+\)?|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)){5,}"
+)
+_MESSENGERS = (
+    r"whats\s*app|watsapp|whatsap|telegram|signal|viber|wechat|kik|snapchat|snap|instagram|insta|"
+    r"skype|discord|line\s+id"
+)
+_MESSENGER = re.compile(
+    rf"\b(?:{_MESSENGERS})\b\s*(?:me|us)?\s*(?:on|at|:|-|number|no\.?|id|handle)?\s*"
+    r"(?:@[a-z0-9_.]{3,}|\+?\d[\d\s\-]{6,}\d)"
+    rf"|\b(?:add|contact|message|msg|text|dm|reach|call|find|hit)\s+(?:me|us)\s+(?:up\s+)?on\s+(?:{_MESSENGERS})\b"
+    r"|\b(?:wa\.me|t\.me)/\S+"
+)
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactHit:
+    kind: str  # link | shortener | blocked_link | email | phone | messenger
+    value: str  # the decoded value (domain, address, digits)
+    start: int  # original span
+    end: int
+    action: str
+
+
+def _undot(s: str) -> str:
+    return re.sub(_DOT_SPELLED, ".", s).replace(" ", "")
+
+
+def _domain_matches(domain: str, suffixes: list[str]) -> bool:
+    return any(domain == d or domain.endswith("." + d) for d in suffixes)
+
+
+class ContactMatcher:
+    """Finds links, e-mail addresses, phone numbers and messenger handles in a comment."""
+
+    def __init__(self, links: LinkRules | None, contacts: ContactRules | None) -> None:
+        self.links = links
+        self.contacts = contacts
+
+    def find(self, nt: NormalizedText) -> list[ContactHit]:
+        text = nt.folded
+        hits: list[ContactHit] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(kind: str, value: str, a: int, b: int, action: str | None) -> None:
+            taken.append((a, b))
+            if action is None:
+                return
+            start, end = nt.folded_span_to_original(a, b)
+            hits.append(ContactHit(kind, value, start, end, action))
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= s or a >= e for s, e in taken)
+
+        c = self.contacts
+        if c is not None and (c.email or c.phone or c.messenger):
+            if c.email:
+                for m in _EMAIL.finditer(text):
+                    add("email", _undot(m.group(0).replace("[at]", "@")), m.start(), m.end(), c.email)
+            if c.messenger:
+                for m in _MESSENGER.finditer(text):
+                    if free(m.start(), m.end()):
+                        add("messenger", m.group(0), m.start(), m.end(), c.messenger)
+        if self.links is not None:
+            self._links(text, add, free)
+        if c is not None and c.phone:
+            for m in _DIGITS_OR_WORDS.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                digits = self._phone_digits(m.group(0))
+                if digits and len(digits) >= c.min_phone_digits and len(digits) <= 15:
+                    add("phone", digits, m.start(), m.end(), c.phone)
+        return hits
+
+    @staticmethod
+    def _phone_digits(raw: str) -> str | None:
+        """Digits of a phone-like run, or None for what looks like years, dates or amounts."""
+        groups = re.findall(r"\d+|[a-z]+", raw)
+        digits = "".join(g if g.isdigit() else _NUMBER_WORDS.get(g, "") for g in groups)
+        numeric = [g for g in groups if g.isdigit()]
+        if numeric and all(_YEAR.match(g) for g in numeric) and len(numeric) == len(groups):
+            return None  # "2015 2016 2017"
+        return digits
+
+    def _links(self, text, add, free) -> None:  # type: ignore[no-untyped-def]
+        rules = self.links
+        assert rules is not None
+        for rx in (_URL, _DOMAIN):
+            for m in rx.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                raw = m.group(0)
+                domain = _host_of(raw)
+                if not domain:
+                    continue
+                if _domain_matches(domain, rules.allowed_domains):
+                    add("link", domain, m.start(), m.end(), None)
+                elif _domain_matches(domain, rules.blocked_domains):
+                    add("blocked_link", domain, m.start(), m.end(), "reject")
+                elif _domain_matches(domain, rules.shorteners):
+                    add("shortener", domain, m.start(), m.end(), rules.shortener_action)
+                else:
+                    add("link", domain, m.start(), m.end(), rules.unknown_link_action)
+
+
+def _host_of(raw: str) -> str:
+    """The host name of a matched URL or (obfuscated) domain, lower case, without ``www.``."""
+    s = re.sub(r"^h\s*[tx]\s*[tx]\s*p\s*s?\s*:\s*/\s*/", "", raw)
+    s = _undot(s)
+    host = re.split(r"[/?#:\s]", s, maxsplit=1)[0].strip(".,;!?)\"'")
+    if host.startswith("www."):
+        host = host[4:]
+    return host if "." in host else ""
