@@ -19,7 +19,7 @@ class TextTooLong(ModerationError):
 
 
 class PolicyError(ModerationError):
-    """A policy file that cannot be used; ``problems`` lists every error found, not just the first."""
+    """A policy that cannot be used; ``problems`` lists every error found, not just the first."""
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source

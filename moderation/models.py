@@ -19,7 +19,7 @@ FINAL_ACTIONS: frozenset[str] = frozenset({"approve", "reject"})
 
 
 class Article(BaseModel):
-    """The article a comment is posted under: used for relevance (off_topic) and shown to moderators."""
+    """The article a comment is under: used for relevance (off_topic), shown to moderators."""
 
     model_config = ConfigDict(extra="ignore")
 

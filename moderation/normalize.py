@@ -146,7 +146,7 @@ class NormalizedText:
 
     def folded_span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``folded`` onto the original text."""
-        return self.orig_index(start), self.orig_index(end) if end > start else self.orig_index(start)
+        return self.orig_index(start), self.orig_index(max(start, end))
 
     def stream_span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``stream`` onto the original text, widened to whole tokens."""

@@ -22,7 +22,8 @@ def register(group: click.Group) -> None:
 @click.command()
 @click.argument("text", required=False)
 @click.option("--jsonl", is_flag=True,
-              help='Read {"id": ..., "text": ...} lines on stdin, write one JSON decision per line.')
+              help='Read {"id": ..., "text": ...} lines on stdin; '
+                   "write one JSON decision per line.")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision for TEXT as JSON.")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False), default=None,
               help="Policy YAML (default: policies/default.yaml or $MODERATION_POLICY_DIR).")

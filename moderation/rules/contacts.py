@@ -109,7 +109,8 @@ class ContactMatcher:
         if c is not None and (c.email or c.phone or c.messenger):
             if c.email:
                 for m in _EMAIL.finditer(text):
-                    add("email", _undot(m.group(0).replace("[at]", "@")), m.start(), m.end(), c.email)
+                    value = _undot(m.group(0).replace("[at]", "@"))
+                    add("email", value, m.start(), m.end(), c.email)
             if c.messenger:
                 for m in _MESSENGER.finditer(text):
                     if free(m.start(), m.end()):

@@ -29,7 +29,8 @@ def content_stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(folded) if w not in _STOP}
 
 
-def off_topic(nt: NormalizedText, article: Article | None, min_words: int, min_overlap: int) -> bool:
+def off_topic(nt: NormalizedText, article: Article | None, min_words: int,
+              min_overlap: int) -> bool:
     """True when the comment is long enough to judge and overlaps the article too little."""
     if article is None or not (article.title or article.text):
         return False

@@ -1,0 +1,171 @@
+"""The evasion table and the hard-negative table of issue 2, run through the rules alone.
+
+Every evasion must be caught with evidence pointing at the disguised text in the ORIGINAL
+comment; every hard negative (Scunthorpe words, war reporting, identity terms used neutrally,
+cited sources) must be approved.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.engine import Engine
+from moderation.models import Comment
+
+ZW = "\u200b"
+
+# (comment, category expected among the reasons, the original text the evidence must cover)
+EVASIONS: list[tuple[str, str, str]] = [
+    # profanity, however written
+    ("what the fuck is this", "profanity", "fuck"),
+    ("ｆｕｃｋ this government", "profanity", "ｆｕｃｋ"),  # fullwidth
+    ("𝐟𝐮𝐜𝐤 this", "profanity", "𝐟𝐮𝐜𝐤"),  # mathematical bold (NFKC)
+    ("fu\u200bck off", "profanity", "fu\u200bck"),  # zero-width space
+    ("sh\u00adit article", "profanity", "sh\u00adit"),  # soft hyphen
+    ("f\u2060u\u2060c\u2060k", "profanity", "f\u2060u\u2060c\u2060k"),  # word joiner
+    ("ѕhit reporting", "profanity", "ѕhit"),  # Cyrillic dze
+    ("what a sһіt show", "profanity", "sһіt"),  # Cyrillic shha + i
+    ("fücк you", "profanity", "fücк"),  # diaeresis + Cyrillic ka
+    ("sh1t happens", "profanity", "sh1t"),
+    ("$hit", "profanity", "$hit"),
+    ("you a55hole", "profanity", "a55hole"),
+    ("b!tch please", "profanity", "b!tch"),
+    ("f u c k you all", "profanity", "f u c k"),
+    ("f  u  c  k", "profanity", "f  u  c  k"),
+    ("fuuuuuck this", "profanity", "fuuuuuck"),
+    ("shiiiit", "profanity", "shiiiit"),
+    ("f*ck the mayor", "profanity", "f*ck"),
+    ("f**k off", "profanity", "f**k"),
+    ("f.u.c.k this", "profanity", "f.u.c.k"),
+    ("f-u-c-k", "profanity", "f-u-c-k"),
+    ("F_U_C_K", "profanity", "F_U_C_K"),
+    ("<b>fuck</b>", "profanity", "fuck"),
+    ("motherfuckingidiots everywhere", "profanity", "motherfuckingidiots"),
+    # threats: intent against a person, direct or veiled
+    ("I will find you", "threat", "I will find you"),
+    ("i'll find you and your family", "threat", "i'll find you"),
+    ("someone should shoot the journalist", "threat", "someone should shoot the journalist"),
+    ("we know where your office is", "threat", "we know where your office"),
+    ("be careful on the road tonight", "threat", "be careful on the road"),
+    ("k i l l yourself", "threat", "k i l l yourself"),
+    ("kys", "threat", "kys"),
+    ("He should be shot for this", "threat", "He should be shot"),
+    ("I hope you die", "threat", "I hope you die"),
+    ("watch your back, writer", "threat", "watch your back"),
+    # personal attacks
+    ("you idiot", "personal_attack", "you idiot"),
+    ("You're a m0r0n", "personal_attack", "You're a m0r0n"),
+    ("What an idiot.", "personal_attack", "What an idiot"),
+    ("The author is a complete moron", "personal_attack", "is a complete moron"),
+    ("Only a dumbass would write this", "personal_attack", "dumbass"),
+    ("shut up", "personal_attack", "shut up"),
+    # vulgarity and abuse
+    ("nice b00bs", "vulgarity", "b00bs"),
+    ("suck my dick", "vulgarity", "suck my dick"),
+    ("muslims are rats", "racism", "muslims are rats"),
+    ("kill all the kurds", "racism", "kill all the kurds"),
+    ("n1gger", "racism", "n1gger"),
+    ("women belong in the kitchen", "sexism", "women belong in the kitchen"),
+    ("what a sl*t", "sexism", "sl*t"),
+    ("f4ggot", "homophobia", "f4ggot"),
+    ("gays are an abomination", "homophobia", "gays are an abomination"),
+    ("go back to your country", "xenophobia", "go back to your country"),
+    ("refugees are parasites", "xenophobia", "refugees are parasites"),
+    # promotion and obfuscated contacts/links
+    ("Check out my channel!!", "promotion", "Check out my"),
+    ("earn $500 a day from home", "promotion", "earn $500 a day"),
+    ("best deals at cheapwatches.com", "promotion", "cheapwatches.com"),
+    ("visit example dot com", "promotion", "example dot com"),
+    ("see example(dot)com", "promotion", "example(dot)com"),
+    ("click bit . ly/x4f", "promotion", "bit . ly"),
+    ("mail name [at] mail [dot] com", "promotion", "name [at] mail [dot] com"),
+    ("write to john(at)gmail(dot)com", "promotion", "john(at)gmail(dot)com"),
+    ("john at gmail dot com", "promotion", "john at gmail dot com"),
+    ("call 0791 112 3456 now", "promotion", "0791 112 3456"),
+    ("+44 7911 123456", "promotion", "+44 7911 123456"),
+    ("text nine one seven five five five one two three four", "promotion",
+     "nine one seven five five five one two three four"),
+    ("whatsapp me +964 750 123 4567", "promotion", "whatsapp me +964 750 123 4567"),
+    ("contact me on telegram", "promotion", "contact me on telegram"),
+    ("join t.me/freesignals", "promotion", "t.me/freesignals"),
+    ("crypto trading signals 100% guaranteed returns", "promotion", "crypto trading"),
+]
+
+# Comments that must be approved by the rules: no reason may reject or review them.
+HARD_NEGATIVES: list[str] = [
+    # Scunthorpe words
+    "The assassination of the archduke started the war.",
+    "Sussex police said the cocktail bar was closed.",
+    "My therapist reads Dickens; his analysis is sharp.",
+    "Add shiitake mushrooms. The working class pays for this.",
+    "Scunthorpe and Penistone councils met in Middlesex.",
+    "He graduated magna cum laude from Cumbria.",
+    "Dick Cheney defended the invasion.",
+    "The cockpit voice recorder was recovered; Hancock resigned.",
+    "Assessing the bass section of the classic passage.",
+    "Turkish officials discussed the niggling problems of the assessment.",
+    # violent vocabulary in reporting and opinion
+    "Russian and US airstrikes kill civilians in Syria, again.",
+    "Turkish airstrikes kill Kurds in Syria and nobody says anything.",
+    "Russia would launch strikes against terrorist groups who have not joined the ceasefire.",
+    "The bombing killed 20 people and wounded 40.",
+    "Soldiers were shot at the checkpoint, the ministry said.",
+    "ISIS fighters executed prisoners, a report says.",
+    "They will destroy Nusra's supply lines if the ceasefire fails.",
+    "Kill the bill, it is a bad law.",
+    "The rebels want to overthrow Assad, and Russia wants to stop them.",
+    "The murder rate fell by 10% last year.",
+    "A sniper fired on the convoy near Aleppo.",
+    "I will find you the source for this figure.",
+    "We will beat them at the ballot box.",
+    # identity terms used neutrally
+    "Muslims celebrated Eid across the region.",
+    "Kurdish refugees arrived in Erbil last week.",
+    "The gay community marched in Istanbul despite the ban.",
+    "Women should have equal pay; the law must change.",
+    "Immigrants are vital to the economy of Germany.",
+    "Jews, Christians and Muslims lived in Mosul for centuries.",
+    "Black people and white people voted differently in this election.",
+    "Queer writers won three awards this year.",
+    # criticism is welcome
+    "This policy is stupid and will backfire.",
+    "The article is biased; Rudaw should check its sources.",
+    "What a stupid decision by the government.",
+    "The plan is a disaster for the Kurdistan Region.",
+    # links to sources, numbers that are not phones
+    "Source: https://www.reuters.com/world/middle-east/syria-ceasefire-2016-05-20/",
+    "The UN report (un.org/sg/en) says otherwise.",
+    "See bbc.co.uk/news/world for the full story.",
+    "In 2014 2015 2016 the budget was $1,200,000,000 for 138 units.",
+    "Call the ceasefire what it is. Co-operation between the US and Russia is overdue.",
+    "The dot com bubble burst in 2000.",
+    "It was 25 May 2016 at 10:30.",
+    # emoji, RTL, other scripts
+    "👍👍👍",
+    "هذا مقال جيد جدا",
+    "Москва и Вашингтон договорились.",
+    "Ev gotarek baş e, spas.",
+]
+
+
+@pytest.mark.parametrize(("text", "category", "covered"), EVASIONS)
+def test_evasion_is_caught_with_evidence(rules_engine: Engine, text: str, category: str,
+                                         covered: str) -> None:
+    decision = rules_engine.decide(Comment(text=text))
+    assert decision.action in ("reject", "review"), (text, decision.reasons)
+    reasons = [r for r in decision.reasons if r.category == category]
+    assert reasons, f"{text!r}: expected {category}, got {[r.rule_id for r in decision.reasons]}"
+    spans = [(e.start, e.end) for r in reasons for e in r.evidence]
+    want_start = text.index(covered)
+    want_end = want_start + len(covered)
+    assert any(s <= want_start and want_end <= e for s, e in spans), (text, spans)
+    for r in reasons:
+        for e in r.evidence:
+            assert e.text == text[e.start:e.end]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negative_is_approved(rules_engine: Engine, text: str) -> None:
+    decision = rules_engine.decide(Comment(text=text))
+    assert decision.action == "approve", [(r.rule_id, [e.text for e in r.evidence])
+                                          for r in decision.reasons]
