@@ -60,6 +60,9 @@ WILDCARDS = frozenset("*#%?")
 _LEAD_STRIP = "\"'([{<«“‘`¡¿-–—*:;,."
 _TRAIL_STRIP = ".,;:?!\"')]}>»”’…`-–—*~"
 
+# Separators people put between the letters of a word to hide it (f.u.c.k, f-u-c-k, f_u_c_k);
+# a token split by anything else ("he/she", "and/or") is not joined back into one word.
+_JOINERS = frozenset(".-_*~^'`•·,:+=")
 _SPACE_RUN = re.compile(r"\S+")
 _NON_LETTER = re.compile(r"[^\w]|[\d_]")
 # Where a sentence or line ends between two tokens: phrase patterns must not run across it.
@@ -259,8 +262,13 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         tok = Token(core, start, end)
         tokens.append(tok)
         return [tok]
-    leet = core.translate(_LEET_TABLE)
-    leet_alt = core.translate(_LEET_ALT_TABLE)
+    letters = sum(1 for c in core if c.isalpha())
+    if letters < sum(1 for c in core if c in LEET):
+        # "45's", "10x": numbers with a letter or two are not leetspeak.
+        leet = leet_alt = core
+    else:
+        leet = core.translate(_LEET_TABLE)
+        leet_alt = core.translate(_LEET_ALT_TABLE)
     # Wildcards inside a word (f*ck, f**k, sh#t): one token whose form keeps them.
     if has_letter and any(c in WILDCARDS for c in leet) and _is_wildcard_word(leet):
         start, end = nt.folded_span_to_original(a, a + len(core))
@@ -290,7 +298,7 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
     if not pieces:
         return []
     tokens.extend(pieces)
-    if len(pieces) > 1:
+    if len(pieces) > 1 and all(c.isalpha() or c in _JOINERS for c in leet):
         joined = Token("".join(p.form for p in pieces), pieces[0].start, pieces[-1].end,
                        synthetic=True)
         tokens.append(joined)

@@ -68,7 +68,7 @@ class RuleSet:
                     rs.patterns.append(
                         CompiledPattern(name, f"{name}.words", re.compile(rx), action))
             rs.words.add_embedded(name, cat.embedded, cat.action)
-            rs.words.add_allow(name, cat.allow)
+            rs.words.add_allow(name, cat.allow, cat.allow_capitalized)
             for p in cat.patterns:
                 rs.patterns.append(CompiledPattern(
                     name, f"{name}.{p.id}", re.compile(policy.expand(p.pattern)),
@@ -95,7 +95,8 @@ class RuleSet:
         original = nt.original
         for tok in nt.tokens:
             for hit in self.words.lookup(tok):
-                if hit.category in self.categories:
+                if hit.category in self.categories and not self.words.allowed_as_name(
+                        hit, original[tok.start:tok.end]):
                     add(hit.category, f"{hit.category}.words", hit.action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))

@@ -116,7 +116,7 @@ class ContactMatcher:
                     if free(m.start(), m.end()):
                         add("messenger", m.group(0), m.start(), m.end(), c.messenger)
         if self.links is not None:
-            self._links(text, add, free)
+            self._links(nt, add, free)
         if c is not None and c.phone:
             for m in _DIGITS_OR_WORDS.finditer(text):
                 if not free(m.start(), m.end()):
@@ -136,15 +136,18 @@ class ContactMatcher:
             return None  # "2015 2016 2017"
         return digits
 
-    def _links(self, text, add, free) -> None:  # type: ignore[no-untyped-def]
+    def _links(self, nt: NormalizedText, add, free) -> None:  # type: ignore[no-untyped-def]
         rules = self.links
         assert rules is not None
+        text = nt.folded
+        found: list[tuple[str, str, int, int]] = []
         for rx in (_URL, _DOMAIN):
             for m in rx.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
-                raw = m.group(0)
-                domain = _host_of(raw)
+                if rx is _DOMAIN and _sentence_not_domain(nt, m):
+                    continue
+                domain = _host_of(m.group(0))
                 if not domain:
                     continue
                 if _domain_matches(domain, rules.allowed_domains):
@@ -154,7 +157,35 @@ class ContactMatcher:
                 elif _domain_matches(domain, rules.shorteners):
                     add("shortener", domain, m.start(), m.end(), rules.shortener_action)
                 else:
-                    add("link", domain, m.start(), m.end(), rules.unknown_link_action)
+                    taken_span = (m.start(), m.end())
+                    add("link", domain, m.start(), m.end(), None)  # reserve the span
+                    found.append(("link", domain, *taken_span))
+        if not found:
+            return
+        # A link inside a real comment is a cited source; a link with a few words is dropping.
+        spans = [nt.folded_span_to_original(a, b) for _, _, a, b in found]
+        other_words = sum(
+            1 for t in nt.tokens
+            if not t.synthetic and t.form.isalpha()
+            and not any(s <= t.start < e for s, e in spans)
+        )
+        action = (rules.cited_link_action if other_words >= rules.cited_min_words
+                  else rules.unknown_link_action)
+        for kind, domain, a, b in found:
+            add(kind, domain, a, b, action)
+
+
+def _sentence_not_domain(nt: NormalizedText, m: re.Match[str]) -> bool:
+    """"already.It was" and "employees.  Click" are sentences run together, not domains: the
+    part after the last dot is capitalised in the original (real host names are written in
+    lower case far more often than sentences start in it)."""
+    raw = m.group(0)
+    cut = max(raw.rfind("."), raw.rfind(" "))
+    if cut < 0:
+        return False
+    a, _ = nt.folded_span_to_original(m.start() + cut + 1, m.end())
+    tail = nt.original[a:a + 1]
+    return tail.isupper()
 
 
 def _host_of(raw: str) -> str:

@@ -39,6 +39,7 @@ class WordIndex:
         self.by_length: dict[int, list[tuple[str, WordHit]]] = {}
         self.embedded: list[tuple[str, WordHit]] = []
         self.allow: dict[str, set[str]] = {}  # category -> allowed token forms
+        self.allow_capitalized: dict[str, set[str]] = {}  # category -> forms allowed as Names
 
     def add(self, category: str, entries: Iterable[str], action: str) -> None:
         for entry in entries:
@@ -57,8 +58,17 @@ class WordIndex:
         for stem in stems:
             self.embedded.append((canonical(stem), WordHit(category, canonical(stem), action)))
 
-    def add_allow(self, category: str, words: Iterable[str]) -> None:
+    def add_allow(self, category: str, words: Iterable[str],
+                  capitalized: Iterable[str] = ()) -> None:
         self.allow.setdefault(category, set()).update(canonical(w) for w in words)
+        self.allow_capitalized.setdefault(category, set()).update(canonical(w) for w in capitalized)
+
+    def allowed_as_name(self, hit: WordHit, original: str) -> bool:
+        """"Dick Cheney", "Anthony Weiner": a listed word written as a Name is allowed."""
+        names = self.allow_capitalized.get(hit.category)
+        if not names or hit.term not in names:
+            return False
+        return original[:1].isupper() and not original.isupper()
 
     def remove(self, entries: Iterable[str]) -> None:
         """Subtract entries (an exclude list) from what was added so far."""
@@ -91,14 +101,13 @@ class WordIndex:
         return []
 
     def _wildcard(self, form: str) -> list[WordHit]:
-        letters = sum(1 for c in form if c not in WILDCARDS)
-        if letters < 1:
+        """``f*ck`` / ``s**t``: at least as many letters as wildcards, and only the first
+        category (in policy order) whose list fits, since the word itself is not known."""
+        wild = sum(1 for c in form if c in WILDCARDS)
+        if len(form) - wild < wild:
             return []
         rx = re.compile("".join("[a-z]" if c in WILDCARDS else re.escape(c) for c in form))
-        out: list[WordHit] = []
-        seen: set[str] = set()
         for f, hit in self.by_length.get(len(form), ()):
-            if hit.category not in seen and rx.fullmatch(f):
-                out.append(hit)
-                seen.add(hit.category)
-        return out
+            if rx.fullmatch(f):
+                return [hit]
+        return []

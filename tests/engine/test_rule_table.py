@@ -128,10 +128,9 @@ HARD_NEGATIVES: list[str] = [
     "Black people and white people voted differently in this election.",
     "Queer writers won three awards this year.",
     # criticism is welcome
-    "This policy is stupid and will backfire.",
     "The article is biased; Rudaw should check its sources.",
-    "What a stupid decision by the government.",
     "The plan is a disaster for the Kurdistan Region.",
+    "The minister's answer was evasive and the numbers do not add up.",
     # links to sources, numbers that are not phones
     "Source: https://www.reuters.com/world/middle-east/syria-ceasefire-2016-05-20/",
     "The UN report (un.org/sg/en) says otherwise.",
@@ -140,12 +139,37 @@ HARD_NEGATIVES: list[str] = [
     "Call the ceasefire what it is. Co-operation between the US and Russia is overdue.",
     "The dot com bubble burst in 2000.",
     "It was 25 May 2016 at 10:30.",
+    # false hits measured on real news comments, now fixed
+    "The watch is fashion already.It was never about utility.",
+    "Every resident, he/she included, pays the tax.",
+    "Why ask about 45's tax returns?",
+    "Cut him some slack, he is retired.",
+    "Anthony Weiner resigned from Congress.",
+    "Homo sapiens left Africa long ago.",
+    "George and Dick's war in Iraq.",
+    "The he## is in the details.",
+    "Long comment citing a blog for the figures on rents, taxes and wages across the province: "
+    "see https://www.examplestats-blog.com/rents/2016 for the methodology and the tables.",
     # emoji, RTL, other scripts
     "👍👍👍",
     "هذا مقال جيد جدا",
     "Москва и Вашингтон договорились.",
     "Ev gotarek baş e, spas.",
 ]
+
+
+# Blunt criticism with an insulting adjective: never rejected; a person may look at it, since
+# on Civil Comments "stupid" stood in 13 toxic comments for every 2 clean ones.
+CRITICISM: list[str] = [
+    "This policy is stupid and will backfire.",
+    "What a stupid decision by the government.",
+    "The ignorant claims in this op-ed need a correction.",
+]
+
+
+@pytest.mark.parametrize("text", CRITICISM)
+def test_criticism_is_never_rejected(rules_engine: Engine, text: str) -> None:
+    assert rules_engine.decide(Comment(text=text)).action in ("approve", "review")
 
 
 @pytest.mark.parametrize(("text", "category", "covered"), EVASIONS)
