@@ -40,6 +40,7 @@ class WordIndex:
         self.embedded: list[tuple[str, WordHit]] = []
         self.allow: dict[str, set[str]] = {}  # category -> allowed token forms
         self.allow_capitalized: dict[str, set[str]] = {}  # category -> forms allowed as Names
+        self._removed: set[str] = set()  # excluded entries: ordinary words a wildcard may hide
 
     def add(self, category: str, entries: Iterable[str], action: str) -> None:
         for entry in entries:
@@ -74,6 +75,7 @@ class WordIndex:
         """Subtract entries (an exclude list) from what was added so far."""
         for entry in entries:
             form = canonical(entry)
+            self._removed.add(form)
             hits = self.exact.pop(form, None)
             if not hits:
                 continue
@@ -107,6 +109,10 @@ class WordIndex:
         if len(form) - wild < wild:
             return []
         rx = re.compile("".join("[a-z]" if c in WILDCARDS else re.escape(c) for c in form))
+        innocent = (self._removed - self.exact.keys()) | {
+            w for ws in self.allow.values() for w in ws}
+        if any(len(w) == len(form) and rx.fullmatch(w) for w in innocent):
+            return []  # "he##" may be "hell", which the policy allows
         for f, hit in self.by_length.get(len(form), ()):
             if rx.fullmatch(f):
                 return [hit]
