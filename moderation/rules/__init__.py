@@ -62,6 +62,7 @@ class RuleSet:
                 for ex in src.exclude:
                     excluded.update(policy.words(ex))
                 entries = [e for e in entries if e not in excluded]
+                rs.words.note_excluded(excluded)
                 rs.words.add(name, [e for e in entries if " " not in e], action)
                 rx = phrase_regex(entries)
                 if rx:

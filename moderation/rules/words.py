@@ -71,18 +71,10 @@ class WordIndex:
             return False
         return original[:1].isupper() and not original.isupper()
 
-    def remove(self, entries: Iterable[str]) -> None:
-        """Subtract entries (an exclude list) from what was added so far."""
-        for entry in entries:
-            form = canonical(entry)
-            self._removed.add(form)
-            hits = self.exact.pop(form, None)
-            if not hits:
-                continue
-            sq = self.squashed.get(squash(form), [])
-            self.squashed[squash(form)] = [(n, h) for n, h in sq if h.term != form]
-            bl = self.by_length.get(len(form), [])
-            self.by_length[len(form)] = [(f, h) for f, h in bl if f != form]
+    def note_excluded(self, entries: Iterable[str]) -> None:
+        """Remember entries an exclude list took out of a base list: they are ordinary words
+        ("hell", "kill"), which a wildcard spelling like ``he##`` may stand for."""
+        self._removed.update(canonical(e) for e in entries)
 
     def lookup(self, tok: Token) -> list[WordHit]:
         """Every list hit for a token, trying its forms, elongations, wildcards and stems."""
