@@ -55,7 +55,7 @@ _LEET_TABLE = str.maketrans(LEET)
 _LEET_ALT_TABLE = str.maketrans({**LEET, "1": "l", "|": "i", "!": "l"})
 
 # Symbols that stand for "some letter" inside a word: f*ck, f**k, sh#t.
-WILDCARDS = frozenset("*#%?")
+WILDCARDS = frozenset("*#%")
 # Punctuation stripped from the edges of a token (trailing ``!`` is punctuation, inner is leet).
 _LEAD_STRIP = "\"'([{<«“‘`¡¿-–—*:;,."
 _TRAIL_STRIP = ".,;:?!\"')]}>»”’…`-–—*~"

@@ -15,7 +15,9 @@ from moderation import __version__
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "moderation.cli.check",
+    "moderation.cli.evaluate",
     "moderation.cli.policy",
+    "moderation.cli.review",
     "moderation.cli.service",
     "moderation.cli.train",
 )

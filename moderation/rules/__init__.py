@@ -67,13 +67,12 @@ class RuleSet:
                 rx = phrase_regex(entries)
                 if rx:
                     rs.patterns.append(
-                        CompiledPattern(name, f"{name}.words", re.compile(rx), action))
+                        CompiledPattern.compile(name, f"{name}.words", rx, action))
             rs.words.add_embedded(name, cat.embedded, cat.action)
             rs.words.add_allow(name, cat.allow, cat.allow_capitalized)
             for p in cat.patterns:
-                rs.patterns.append(CompiledPattern(
-                    name, f"{name}.{p.id}", re.compile(policy.expand(p.pattern)),
-                    p.action or cat.action))
+                rs.patterns.append(CompiledPattern.compile(
+                    name, f"{name}.{p.id}", policy.expand(p.pattern), p.action or cat.action))
             if cat.allow_phrases:
                 cr.allow_phrases = re.compile(phrase_regex(
                     [a if " " in a else a + " " for a in cat.allow_phrases]) or r"(?!)")

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from moderation.normalize import NormalizedText
+from moderation.rules.prefilter import required_words
+
+
+# Split like ``\b`` does, so a word glued to punctuation ("ep?son") still counts as "son".
+_NON_WORD = re.compile(r"\W+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +19,12 @@ class CompiledPattern:
     rule_id: str
     regex: re.Pattern[str]
     action: str
+    #: words one of which every match contains (None: unknown, always run); see prefilter.py
+    triggers: frozenset[str] | None = field(default=None, compare=False)
+
+    @classmethod
+    def compile(cls, category: str, rule_id: str, pattern: str, action: str) -> CompiledPattern:
+        return cls(category, rule_id, re.compile(pattern), action, required_words(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +44,18 @@ def phrase_regex(entries: list[str]) -> str | None:
     return r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in e.split()) for e in multi) + r")\b"
 
 
-def find(patterns: list[CompiledPattern], nt: NormalizedText) -> list[PhraseHit]:
-    """Every match of every pattern, mapped back to the original text."""
+def find(patterns: list[CompiledPattern], nt: NormalizedText,
+         prefilter: bool = True) -> list[PhraseHit]:
+    """Every match of every pattern, mapped back to the original text. Patterns whose required
+    words are all absent from the comment are skipped (``prefilter=False`` runs them all)."""
     hits: list[PhraseHit] = []
     stream = nt.stream
     if not stream:
         return hits
+    words = frozenset(_NON_WORD.split(stream))
     for p in patterns:
+        if prefilter and p.triggers is not None and p.triggers.isdisjoint(words):
+            continue
         for m in p.regex.finditer(stream):
             if m.end() == m.start():
                 continue

@@ -1,0 +1,175 @@
+"""Skip phrase patterns that cannot match: the rule layer's main speed-up.
+
+Most comments contain none of the words a pattern needs (a threat pattern needs a violent verb,
+an abuse pattern a group name), yet Python's ``re`` would still scan the whole comment for each
+of them. ``required_words`` reads a compiled pattern's structure and finds a set of words such
+that every match contains one of them as a whole word of the phrase stream; the matcher then
+runs the pattern only when the comment's word set meets that set (one C-level set operation).
+
+The analysis is conservative: whenever it cannot prove a requirement it returns None and the
+pattern always runs. tests/engine/test_prefilter.py checks on real comments that skipping never
+changes a result.
+"""
+
+from __future__ import annotations
+
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+# Words so frequent that a requirement made of them filters nothing: prefer any other.
+_COMMON = frozenset(
+    "a an the is are was were be to of in on at and or you u i we he she they it this that "
+    "your my his her their them him me us not no so just all what".split()
+)
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+Item = tuple[Any, Any]
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Words one of which every match of ``pattern`` contains whole; None if unknown."""
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply never skipped
+        return None
+    return _seq(list(parsed), left_ok=False, right_ok=False)
+
+
+def _is_space_repeat(item: Item) -> bool:
+    op, av = item
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+        inner = list(av[2])
+        return len(inner) == 1 and inner[0][0] == C.IN and all(
+            x == (C.CATEGORY, C.CATEGORY_SPACE) or x == (C.LITERAL, 32) for x in inner[0][1])
+    return False
+
+
+def _optional(item: Item) -> bool:
+    op, av = item
+    return op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0
+
+
+def _ends_with_boundary(items: list[Item]) -> bool:
+    """Whatever this sequence matches ends at a word boundary (or it is empty)."""
+    if not items:
+        return False
+    last = items[-1]
+    if _is_boundary(last):
+        return True
+    op, av = last
+    if op == C.SUBPATTERN:
+        return _ends_with_boundary(list(av[-1]))
+    if op == C.BRANCH:
+        return all(_ends_with_boundary(list(alt)) for alt in av[1])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+        return _ends_with_boundary(list(av[2]))
+    return False
+
+
+def _starts_with_boundary(items: list[Item]) -> bool:
+    if not items:
+        return False
+    first = items[0]
+    if _is_boundary(first):
+        return True
+    op, av = first
+    if op == C.SUBPATTERN:
+        return _starts_with_boundary(list(av[-1]))
+    if op == C.BRANCH:
+        return all(_starts_with_boundary(list(alt)) for alt in av[1])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+        return _starts_with_boundary(list(av[2]))
+    return False
+
+
+def _is_boundary(item: Item) -> bool:
+    op, av = item
+    if op == C.AT and av in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING,
+                             C.AT_END, C.AT_END_STRING):
+        return True
+    if op == C.LITERAL and av in (32, ord("|")):
+        return True
+    return _is_space_repeat(item)
+
+
+def _boundary_before(seq: list[Item], i: int, left_ok: bool) -> bool:
+    """Is there surely a word boundary just before item i? Optional items are looked through:
+    then both "the optional part ends at a boundary" and "a boundary before it" must hold."""
+    if i == 0:
+        return left_ok
+    prev = seq[i - 1]
+    if _optional(prev):
+        return _ends_with_boundary(list(prev[1][2])) and _boundary_before(seq, i - 1, left_ok)
+    return _ends_with_boundary([prev])
+
+
+def _boundary_after(seq: list[Item], i: int, right_ok: bool) -> bool:
+    if i + 1 >= len(seq):
+        return right_ok
+    nxt = seq[i + 1]
+    if _optional(nxt):
+        return _starts_with_boundary(list(nxt[1][2])) and _boundary_after(seq, i + 1, right_ok)
+    return _starts_with_boundary([nxt])
+
+
+def _push_prefix(seq: list[Item], i: int, j: int) -> list[Item] | None:
+    """``re`` factors a shared prefix out of alternatives (``s(?:hut|tfu)``): put it back, so
+    that whole words can be read from each alternative."""
+    if j < len(seq) and seq[j][0] == C.BRANCH:
+        prefix = seq[i:j]
+        alternatives = [prefix + list(alt) for alt in seq[j][1][1]]
+        return seq[:i] + [(C.BRANCH, (None, alternatives))] + seq[j + 1:]
+    return None
+
+
+def _seq(seq: list[Item], left_ok: bool, right_ok: bool) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    i = 0
+    while i < len(seq):
+        op, av = seq[i]
+        if op == C.LITERAL and chr(av) in _WORD_CHARS:
+            j = i
+            while j < len(seq) and seq[j][0] == C.LITERAL and chr(seq[j][1]) in _WORD_CHARS:
+                j += 1
+            pushed = _push_prefix(seq, i, j)
+            if pushed is not None:
+                seq = pushed
+                continue
+            word = "".join(chr(seq[k][1]) for k in range(i, j))
+            if _boundary_before(seq, i, left_ok) and _boundary_after(seq, j - 1, right_ok):
+                candidates.append(frozenset([word]))
+            i = j
+            continue
+        lo = _boundary_before(seq, i, left_ok)
+        ro = _boundary_after(seq, i, right_ok)
+        found: frozenset[str] | None = None
+        if op == C.BRANCH:
+            found = _branch(av[1], lo, ro)
+        elif op == C.SUBPATTERN:
+            found = _seq(list(av[-1]), lo, ro)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            inner = list(av[2])
+            inner_right = ro if av[1] == 1 else _ends_with_boundary(inner)
+            inner_left = lo if av[1] == 1 else (lo and _starts_with_boundary(inner))
+            found = _seq(inner, inner_left, inner_right)
+        if found is not None:
+            candidates.append(found)
+        i += 1
+    if not candidates:
+        return None
+    return min(candidates, key=_cost)
+
+
+def _branch(alternatives: list[Any], left_ok: bool, right_ok: bool) -> frozenset[str] | None:
+    words: set[str] = set()
+    for alt in alternatives:
+        req = _seq(list(alt), left_ok, right_ok)
+        if req is None:
+            return None
+        words |= req
+    return frozenset(words)
+
+
+def _cost(words: frozenset[str]) -> tuple[int, int]:
+    return (sum(1 for w in words if w in _COMMON), len(words))

@@ -1,0 +1,127 @@
+"""The shipped default scorer: loads offline, sane probabilities, bad input, determinism."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+
+import pytest
+
+from moderation.scorers.base import STANDARD_LABELS, Scorer
+from moderation.scorers.sklearn_scorer import DEFAULT_MODEL_DIR, ModelLoadError, SklearnScorer
+from moderation.scorers.text_prep import _INVISIBLE, prepare
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SklearnScorer:
+    return SklearnScorer.load()
+
+
+def test_loads_shipped_artifact(scorer: SklearnScorer) -> None:
+    assert isinstance(scorer, Scorer)
+    assert scorer.labels == STANDARD_LABELS
+    model_id, sha = scorer.name.removeprefix("sklearn:").split("@")
+    assert model_id == "hashed-tfidf-lr-v1"
+    assert len(sha) == 12 and int(sha, 16) >= 0
+    assert (DEFAULT_MODEL_DIR / "MODEL_CARD.md").is_file()
+
+
+def test_probabilities_in_range_for_every_label(scorer: SklearnScorer) -> None:
+    out = scorer.score(["Thanks for the thoughtful article.", "you are a moron", ""])
+    assert len(out) == 3
+    for row in out:
+        assert set(row) == set(STANDARD_LABELS)
+        assert all(0.0 <= v <= 1.0 for v in row.values())
+
+
+def test_abusive_scores_higher_than_polite(scorer: SklearnScorer) -> None:
+    polite, abusive = scorer.score([
+        "Thank you for the balanced reporting on the council budget, very informative.",
+        "Shut up you fucking idiot, you stupid piece of shit.",
+    ])
+    assert abusive["toxicity"] > polite["toxicity"] + 0.3
+    assert abusive["insult"] > polite["insult"]
+    assert abusive["obscene"] > polite["obscene"]
+
+
+def test_spam_head_ranks_promotion(scorer: SklearnScorer) -> None:
+    ham, spam = scorer.score([
+        "The minister should answer the questions about the housing budget.",
+        "Check out my channel and subscribe!! http://www.example.com/free-money",
+    ])
+    assert spam["spam"] > ham["spam"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😀😂🎉", "\ud800 lone surrogate", "\x00\x07 control", "مرحبا بالعالم",
+     "a" * 100_000, ("word " * 20_000)],
+    ids=["empty", "spaces", "emoji", "surrogate", "control", "rtl", "100k-char", "100k-words"],
+)
+def test_bad_input_does_not_crash(scorer: SklearnScorer, text: str) -> None:
+    (row,) = scorer.score([text])
+    assert all(0.0 <= v <= 1.0 for v in row.values())
+
+
+def test_empty_batch(scorer: SklearnScorer) -> None:
+    assert scorer.score([]) == []
+
+
+def test_deterministic_and_batch_independent(scorer: SklearnScorer) -> None:
+    texts = ["you are an idiot", "Good point about taxes.", "Subscribe to my channel"]
+    a = scorer.score(texts)
+    b = scorer.score(texts)
+    singles = [scorer.score([t])[0] for t in texts]
+    assert a == b
+    for x, y in zip(a, singles, strict=True):
+        assert x == pytest.approx(y, abs=1e-6)
+    assert SklearnScorer.load().name == scorer.name
+
+
+def test_missing_artifact_gives_clear_error(tmp_path) -> None:
+    with pytest.raises(ModelLoadError, match="not found"):
+        SklearnScorer.load(tmp_path)
+
+
+def test_corrupt_artifact_gives_clear_error(tmp_path) -> None:
+    (tmp_path / "model.npz").write_bytes(b"this is not a zip file")
+    with pytest.raises(ModelLoadError, match="corrupt"):
+        SklearnScorer.load(tmp_path)
+
+
+def test_env_var_selects_model(tmp_path, monkeypatch) -> None:
+    shutil.copy(DEFAULT_MODEL_DIR / "model.npz", tmp_path / "model.npz")
+    monkeypatch.setenv("MODERATION_MODEL_PATH", str(tmp_path))
+    assert SklearnScorer.load().name == SklearnScorer.load(DEFAULT_MODEL_DIR).name
+    monkeypatch.setenv("MODERATION_MODEL_PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(ModelLoadError):
+        SklearnScorer.load()
+
+
+# ---- text_prep ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("I don&#39;t &amp;amp; won&#39;t", "i don't & won't"),
+        ("line<br />break<br>again", "line break again"),
+        ("zero\u200bwidth\ufeff", "zerowidth"),
+        ("hi @some_user!", "hi xxuser !"),
+        ("see https://example.com/x?a=1 now", "see xxurl now"),
+        ("mail me at joe.doe@mail.com", "mail me at xxemail"),
+        ("visit www.spam.biz", "visit xxurl"),
+        ("ＦＵＬＬ width", "full width"),
+        ("A\\\\xc2\\\\xa0majority\\\\n\\\\nof", "a majority of"),
+        ("caf\\xe9 \\u00e9t\\u00e9", "café été"),
+    ],
+)
+def test_prepare(raw: str, expected: str) -> None:
+    assert prepare(raw) == expected
+
+
+def test_invisible_ranges_cover_unicode_format_chars() -> None:
+    missing = [
+        hex(c) for c in range(0x110000)
+        if unicodedata.category(chr(c)) in ("Cf", "Cc", "Cs") and not _INVISIBLE.match(chr(c))
+    ]
+    assert missing == []
