@@ -134,6 +134,8 @@ class ContactMatcher:
         numeric = [g for g in groups if g.isdigit()]
         if numeric and all(_YEAR.match(g) for g in numeric) and len(numeric) == len(groups):
             return None  # "2015 2016 2017"
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw.strip()):
+            return None  # "2.124.821.694 views": thousands separators, not a phone
         return digits
 
     def _links(self, nt: NormalizedText, add, free) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from moderation.normalize import LEET, WILDCARDS, Token, squash
 
 _LEET_TABLE = str.maketrans(LEET)
+_ELONGATED = re.compile(r"(.)\1\1")
 _NON_LETTERS = re.compile(r"[^a-z\u00c0-\uffff]+")
 
 
@@ -83,10 +84,11 @@ class WordIndex:
                 hits = self._wildcard(form)
             else:
                 hits = self.exact.get(form)
-                if not hits and len(form) > 2:
+                if not hits and len(form) > 3 and _ELONGATED.search(form):
                     sq = self.squashed.get(squash(form))
                     if sq:
-                        # Only an elongated spelling counts ("fuuuck", not "as" for "ass").
+                        # Only a stretched spelling counts: "fuuuck", "shiiit" (a letter three
+                        # times or more), never "assess" for "asses" or "as" for "ass".
                         hits = [h for n, h in sq if len(form) > n]
                 if not hits and self.embedded and not tok.synthetic:
                     hits = [h for stem, h in self.embedded if stem in form and form != stem]

@@ -143,6 +143,8 @@ HARD_NEGATIVES: list[str] = [
     "The watch is fashion already.It was never about utility.",
     "Every resident, he/she included, pays the tax.",
     "Why ask about 45's tax returns?",
+    "How do we assess the income brackets?",
+    "How can there be 2.124.821.694 views already?",
     "Cut him some slack, he is retired.",
     "Anthony Weiner resigned from Congress.",
     "Homo sapiens left Africa long ago.",
