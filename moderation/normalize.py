@@ -204,24 +204,38 @@ def tokenize(nt: NormalizedText) -> None:
                 stream_parts.append((t.form, t))
         spaced.clear()
 
+    # Sentence/line ends, found once; a pointer walks them alongside the tokens.
+    boundaries = [m.start() for m in _BOUNDARY.finditer(folded)]
+    nb = len(boundaries)
+    bi = 0
+    identity = nt.origin is None
     for m in _SPACE_RUN.finditer(folded):
         a, b = _clean_token(folded, m.start(), m.end())
         # A boundary sits in the whitespace before this token or in the previous token's tail.
-        if _BOUNDARY.search(folded, prev_end, a) and stream_parts:
-            flush_spaced()
-            stream_parts.append(("|", None))
-        prev_end = max(b, a)
+        while bi < nb and boundaries[bi] < prev_end:  # inside the previous token ("e.g")
+            bi += 1
+        if bi < nb and boundaries[bi] < a:
+            if stream_parts:
+                if spaced:
+                    flush_spaced()
+                stream_parts.append(("|", None))
+            while bi < nb and boundaries[bi] < a:
+                bi += 1
+        prev_end = b if b > a else a
         if a >= b:
             continue
-        core = _homoglyphs(folded[a:b])
-        start, end = nt.folded_span_to_original(a, b)
+        core = folded[a:b]
+        if not core.isascii():
+            core = _homoglyphs(core)
+        start, end = (a, b) if identity else nt.folded_span_to_original(a, b)
         if core.isalpha():
             tok = Token(core, start, end)
             tokens.append(tok)
             if len(core) == 1:
                 spaced.append(tok)
                 continue
-            flush_spaced()
+            if spaced:
+                flush_spaced()
             stream_parts.append((core, tok))
             continue
         if len(core) == 1 and core in LEET:  # a spaced-out leet letter: "$ h i t"
@@ -243,8 +257,10 @@ def tokenize(nt: NormalizedText) -> None:
     parts: list[str] = []
     pos = 0
     mapping: list[tuple[int, int, Token]] = []
+    stretched = _REPEAT3.search(folded) is not None
     for form, tok in stream_parts:
-        form = _REPEAT3.sub(r"\1", form)
+        if stretched:
+            form = _REPEAT3.sub(r"\1", form)
         if tok is not None:
             mapping.append((pos, pos + len(form), tok))
         parts.append(form)

@@ -65,6 +65,21 @@ _MESSENGER = re.compile(
 )
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
+# Cheap screens: the full patterns above are costly to try at every position, and most
+# comments hold no e-mail, link or phone number at all.
+_EMAIL_HINT = re.compile(rf"@|[\[\(\{{<]\s*at\s*[\]\)\}}>]|\sat\s+(?:{_EMAIL_PROVIDERS})\b")
+_LINK_HINT = re.compile(
+    rf"(?:\.|\bdot\b|[\]\)\}}>])\s*(?:{_TLD_STRICT}|{_TLD_WORDS})(?![a-z0-9])"
+    r"|h\s*[tx]\s*[tx]\s*p|www\s*\."
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
+
+
+def _may_hold_phone(text: str, min_digits: int) -> bool:
+    digits = len(_DIGIT.findall(text))
+    return digits >= min_digits or digits + len(_NUMBER_WORD.findall(text)) >= min_digits
+
 
 @dataclass(frozen=True, slots=True)
 class ContactHit:
@@ -107,7 +122,7 @@ class ContactMatcher:
 
         c = self.contacts
         if c is not None and (c.email or c.phone or c.messenger):
-            if c.email:
+            if c.email and _EMAIL_HINT.search(text):
                 for m in _EMAIL.finditer(text):
                     value = _undot(m.group(0).replace("[at]", "@"))
                     add("email", value, m.start(), m.end(), c.email)
@@ -115,9 +130,9 @@ class ContactMatcher:
                 for m in _MESSENGER.finditer(text):
                     if free(m.start(), m.end()):
                         add("messenger", m.group(0), m.start(), m.end(), c.messenger)
-        if self.links is not None:
+        if self.links is not None and _LINK_HINT.search(text):
             self._links(nt, add, free)
-        if c is not None and c.phone:
+        if c is not None and c.phone and _may_hold_phone(text, c.min_phone_digits):
             for m in _DIGITS_OR_WORDS.finditer(text):
                 if not free(m.start(), m.end()):
                     continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from moderation.normalize import LEET, WILDCARDS, Token, squash
 
 _LEET_TABLE = str.maketrans(LEET)
+_MEMO_SIZE = 200_000
 _ELONGATED = re.compile(r"(.)\1\1")
 _NON_LETTERS = re.compile(r"[^a-z\u00c0-\uffff]+")
 
@@ -41,7 +42,8 @@ class WordIndex:
         self.embedded: list[tuple[str, WordHit]] = []
         self.allow: dict[str, set[str]] = {}  # category -> allowed token forms
         self.allow_capitalized: dict[str, set[str]] = {}  # category -> forms allowed as Names
-        self._removed: set[str] = set()  # excluded entries: ordinary words a wildcard may hide
+        self._removed: set[str] = set()
+        self._memo: dict[tuple[str, tuple[str, ...], bool, bool], list[WordHit]] = {}  # excluded entries: ordinary words a wildcard may hide
 
     def add(self, category: str, entries: Iterable[str], action: str) -> None:
         for entry in entries:
@@ -78,6 +80,17 @@ class WordIndex:
         self._removed.update(canonical(e) for e in entries)
 
     def lookup(self, tok: Token) -> list[WordHit]:
+        """Every list hit for a token (memoised: the same words come back in every comment)."""
+        key = (tok.form, tok.alts, tok.wildcard, tok.synthetic)
+        hits = self._memo.get(key)
+        if hits is None:
+            hits = self._lookup(tok)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = hits
+        return hits
+
+    def _lookup(self, tok: Token) -> list[WordHit]:
         """Every list hit for a token, trying its forms, elongations, wildcards and stems."""
         for form in tok.forms():
             if tok.wildcard:
