@@ -14,6 +14,8 @@ Configuration (``DetoxifyScorer.from_env``):
 - ``MODERATION_DETOXIFY_CHECKPOINT``  path to a local ``.ckpt`` in Detoxify's format (optional).
 - ``MODERATION_DETOXIFY_DEVICE``      torch device, default ``cpu``.
 - ``MODERATION_DETOXIFY_BATCH_SIZE``  texts per forward pass, default 16.
+- ``MODERATION_DETOXIFY_THREADS``     torch intra-op threads (process-wide); default: torch's own
+  choice. 1 is much faster on a busy machine (measured: see docs/detoxify.md).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from moderation.errors import ScorerUnavailable
 
 INSTALL_HINT = "pip install '.[detoxify]'"
 
@@ -69,8 +73,12 @@ DEFAULT_BATCH_SIZE = 16
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-class DetoxifyScorerError(click.ClickException):
-    """Base error: a ClickException so the CLI prints one line (``Error: ...``), no traceback."""
+class DetoxifyScorerError(ScorerUnavailable, click.ClickException):
+    """Base error: the CLI prints its one-line message, no traceback.
+
+    A ScorerUnavailable (what ``load_scorer`` callers catch) and a ClickException (so any click
+    command that builds the scorer directly also prints ``Error: ...`` and exits 1).
+    """
 
 
 class DetoxifyNotInstalledError(DetoxifyScorerError, ImportError):
@@ -105,9 +113,12 @@ class DetoxifyScorer:
         checkpoint: str | os.PathLike[str] | None = None,
         device: str = "cpu",
         batch_size: int = DEFAULT_BATCH_SIZE,
+        threads: int | None = None,
     ) -> None:
         if batch_size < 1:
             raise DetoxifyLoadError(f"batch size must be >= 1, got {batch_size}")
+        if threads is not None and threads < 1:
+            raise DetoxifyLoadError(f"threads must be >= 1, got {threads}")
         path = _checked_checkpoint(checkpoint) if checkpoint else None
         if path is None and model_type not in MODEL_TYPES:
             raise DetoxifyLoadError(
@@ -115,6 +126,10 @@ class DetoxifyScorer:
                 "or set a local checkpoint (MODERATION_DETOXIFY_CHECKPOINT)"
             )
         detoxify_cls = import_detoxify()
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(threads)
         self.batch_size = batch_size
         self._model = _load(detoxify_cls, model_type, path, device)
         self._class_to_label = _map_classes(self._model.class_names, path or model_type)
@@ -130,14 +145,10 @@ class DetoxifyScorer:
     def from_env(cls, environ: dict[str, str] | None = None) -> DetoxifyScorer:
         """Build from ``MODERATION_DETOXIFY_*`` variables (documented in the module docstring)."""
         env = os.environ if environ is None else environ
-        raw_batch = env.get("MODERATION_DETOXIFY_BATCH_SIZE", str(DEFAULT_BATCH_SIZE))
-        try:
-            batch_size = int(raw_batch)
-        except ValueError:
-            raise DetoxifyLoadError(
-                f"MODERATION_DETOXIFY_BATCH_SIZE must be an integer, got {raw_batch!r}"
-            ) from None
+        batch_size = _env_int(env, "MODERATION_DETOXIFY_BATCH_SIZE") or DEFAULT_BATCH_SIZE
+        threads = _env_int(env, "MODERATION_DETOXIFY_THREADS")
         return cls(
+            threads=threads,
             model_type=env.get("MODERATION_DETOXIFY_MODEL_TYPE", "original") or "original",
             checkpoint=env.get("MODERATION_DETOXIFY_CHECKPOINT") or None,
             device=env.get("MODERATION_DETOXIFY_DEVICE", "cpu") or "cpu",
@@ -193,6 +204,16 @@ def localize_checkpoint(
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _env_int(env: Any, name: str) -> int | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise DetoxifyLoadError(f"{name} must be an integer, got {raw!r}") from None
 
 
 def _checked_checkpoint(checkpoint: str | os.PathLike[str]) -> Path:
