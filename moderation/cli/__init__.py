@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "moderation.cli.policy",
     "moderation.cli.review",
     "moderation.cli.service",
+    "moderation.cli.integrations",
     "moderation.cli.train",
 )
 

@@ -17,7 +17,7 @@ from moderation.policy import Category, Policy
 from moderation.rules.contacts import ContactHit, ContactMatcher
 from moderation.rules.phrases import CompiledPattern, find, phrase_regex
 from moderation.rules.relevance import off_topic
-from moderation.rules.words import WordIndex
+from moderation.rules.words import WordIndex, canonical
 
 _KIND_TEXT = {
     "link": "link to an unlisted site",
@@ -61,7 +61,9 @@ class RuleSet:
                 excluded: set[str] = set()
                 for ex in src.exclude:
                     excluded.update(policy.words(ex))
-                entries = [e for e in entries if e not in excluded]
+                # Compare canonical forms: "l3itch" and "l3i+ch" are both "leitch".
+                gone = {canonical(e) for e in excluded}
+                entries = [e for e in entries if e not in excluded and canonical(e) not in gone]
                 rs.words.note_excluded(excluded)
                 rs.words.add(name, [e for e in entries if " " not in e], action)
                 rx = phrase_regex(entries)

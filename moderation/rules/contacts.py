@@ -49,9 +49,12 @@ _NUMBER_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
+# A phone number: digits with at most two separators between them, or digits spelled out.
+# Possessive quantifiers keep both linear in the comment's length.
+_NUM = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _DIGITS_OR_WORDS = re.compile(
-    r"(?<![\w$€£.,])(?:\+\s*)?(?:\(?\d[\d)]*|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)"
-    r"(?:[\s\-.()/]{0,3}(?:\d+\)?|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)){5,}"
+    r"(?<![\w$€£.,])(?:\+\s?)?\(?\d(?:[ \-.()]{0,2}+\d)++\)?"
+    rf"|\b(?:{_NUM}|\d++)(?:[\s\-]{{1,3}}+(?:{_NUM}|\d++)\b){{4,}}+"
 )
 _MESSENGERS = (
     r"whats\s*app|watsapp|whatsap|telegram|signal|viber|wechat|kik|snapchat|snap|instagram|insta|"
@@ -64,6 +67,10 @@ _MESSENGER = re.compile(
     r"|\b(?:wa\.me|t\.me)/\S+"
 )
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_DATE_OR_TIME = re.compile(
+    r"\b(?:1[89]|20)\d\d[-./]\d{1,2}[-./]\d{1,2}\b|\b\d{1,2}[-./]\d{1,2}[-./](?:1[89]|20)?\d\d\b"
+    r"|\b\d{1,2}:\d\d\b"
+)
 
 # Cheap screens: the full patterns above are costly to try at every position, and most
 # comments hold no e-mail, link or phone number at all.
@@ -151,6 +158,8 @@ class ContactMatcher:
             return None  # "2015 2016 2017"
         if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw.strip()):
             return None  # "2.124.821.694 views": thousands separators, not a phone
+        if _DATE_OR_TIME.search(raw):
+            return None  # "06/07/2012", "2018-09-14 23:56"
         return digits
 
     def _links(self, nt: NormalizedText, add, free) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,33 @@
+"""``moderation evaluate``: run the engine over a labelled CSV and measure what it decides.
+
+One module per job: ``dataset`` reads the CSV (robustly: bad rows are counted, never fatal),
+``runner`` feeds it through ``Engine.decide_batch``, ``metrics`` turns outcomes into figures,
+``charts`` draws PNGs and ``report`` writes report.md.
+"""
+
+from __future__ import annotations
+
+from moderation.evaluation.dataset import (
+    DEFAULT_POSITIVE,
+    ColumnMissing,
+    LabelledRow,
+    ReadResult,
+    SkippedRow,
+    read_labelled_csv,
+)
+from moderation.evaluation.metrics import Figures, Outcome, compute_figures
+from moderation.evaluation.runner import EvaluationRun, run_evaluation
+
+__all__ = [
+    "DEFAULT_POSITIVE",
+    "ColumnMissing",
+    "EvaluationRun",
+    "Figures",
+    "LabelledRow",
+    "Outcome",
+    "ReadResult",
+    "SkippedRow",
+    "compute_figures",
+    "read_labelled_csv",
+    "run_evaluation",
+]
