@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from moderation.normalize import NormalizedText
 from moderation.rules.prefilter import required_words
 
-
 # Split like ``\b`` does, so a word glued to punctuation ("ep?son") still counts as "son".
 _NON_WORD = re.compile(r"\W+")
 
