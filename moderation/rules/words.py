@@ -42,8 +42,8 @@ class WordIndex:
         self.embedded: list[tuple[str, WordHit]] = []
         self.allow: dict[str, set[str]] = {}  # category -> allowed token forms
         self.allow_capitalized: dict[str, set[str]] = {}  # category -> forms allowed as Names
-        self._removed: set[str] = set()
-        self._memo: dict[tuple[str, tuple[str, ...], bool, bool], list[WordHit]] = {}  # excluded entries: ordinary words a wildcard may hide
+        self._removed: set[str] = set()  # excluded entries: ordinary words a wildcard may hide
+        self._memo: dict[tuple[str, tuple[str, ...], bool, bool], list[WordHit]] = {}
 
     def add(self, category: str, entries: Iterable[str], action: str) -> None:
         for entry in entries:
