@@ -14,6 +14,7 @@ from moderation import __version__
 
 #: Command modules, in the order their commands appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "moderation.cli.demo",
     "moderation.cli.check",
     "moderation.cli.evaluate",
     "moderation.cli.policy",
