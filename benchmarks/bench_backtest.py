@@ -63,6 +63,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--scorer", default="none")
+    ap.add_argument("--jobs", type=int, default=1, help="processes (backtest --jobs)")
     args = ap.parse_args()
 
     from datetime import UTC, datetime
@@ -108,7 +109,11 @@ def main() -> None:
         t0 = time.perf_counter()
         items = bt.stored_items(db, last=args.n, policy_id="default")
         t_read = time.perf_counter() - t0
-        res = bt.run(new, live, items)
+        if args.jobs > 1:
+            res = bt.run_parallel(new_policy, live_policy, items, jobs=args.jobs,
+                                  scorer_name=args.scorer)
+        else:
+            res = bt.run(new, live, items)
         t_run = res.elapsed_s
         t0 = time.perf_counter()
         bt.to_markdown(res, bt.write_charts(res, Path(tmp) / "out"))
@@ -117,15 +122,15 @@ def main() -> None:
         db.dispose()
 
     total = t_load + t_read + t_run + t_report
-    print(f"comments: {len(items)} ({source}); scorer: {scorer.name}")
+    print(f"comments: {len(items)} ({source}); scorer: {scorer.name}; jobs: {args.jobs}")
     print(f"setup (not part of a backtest): storing {args.n} submissions {t_store:.1f} s")
     print(f"load + strict-validate candidate, build both engines: {t_load:.2f} s")
     print(f"read stored comments + labels: {t_read:.2f} s")
     print(f"decide with both versions: {t_run:.2f} s ({res.total / t_run:.0f} comments/s, "
           f"{1000 * t_run / max(res.total, 1):.2f} ms per comment for both versions)")
     print(f"report (markdown + 2 PNG charts): {t_report:.2f} s")
-    print(f"CPU time of read + decide + report: {cpu:.1f} s (wall above is longer when the "
-          "machine is shared)")
+    print(f"CPU time of read + decide + report in this process: {cpu:.1f} s (wall above is "
+          "longer when the machine is shared; with --jobs the deciding CPU is in the children)")
     print(f"backtest total: {total:.1f} s; {res.changed} decisions changed "
           f"{res.transitions()}; skipped {len(res.skipped)}")
 

@@ -12,13 +12,25 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from moderation.errors import PolicyError
+from moderation.policy_merge import Assembled, Pos, assemble
+from moderation.policy_sources import (
+    BETTER_PROFANITY_KEY,
+    BundleSources,
+    FileSources,
+    Sources,
+    find_policy_file,
+    policy_dirs,
+)
+
+__all__ = ["Policy", "PolicyDocument", "PolicyError", "default_policy_path", "find_policy_file",
+           "json_schema", "load_policy", "parse_policy_text", "policy_dirs", "policy_from_bundle"]
 
 CategoryAction = Literal["reject", "review", "flag"]
 #: Where the default policy lives when neither a path nor MODERATION_POLICY_DIR is given.
@@ -58,7 +70,8 @@ class PatternRule(_Strict):
 
 
 class ModelThresholds(_Strict):
-    """Model signal for a category: at ``review_at`` a person looks, at ``reject_at`` it is rejected."""
+    """Model signal for a category: at ``review_at`` a person looks, at ``reject_at`` it is
+    rejected."""
 
     labels: list[str] = Field(min_length=1)
     review_at: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -83,6 +96,11 @@ class LinkRules(_Strict):
     shorteners: list[str] = Field(default_factory=list)
     blocked_domains: list[str] = Field(default_factory=list)
     unknown_link_action: CategoryAction = "review"
+    cited_link_action: CategoryAction = "flag"
+    cited_min_words: int = Field(
+        default=15, ge=0,
+        description="an unlisted link in a comment with at least this many other words is "
+                    "taken as a cited source (cited_link_action) rather than link dropping")
     shortener_action: CategoryAction = "reject"
 
     @field_validator("allowed_domains", "shorteners", "blocked_domains")
@@ -119,6 +137,8 @@ class Category(_Strict):
     patterns: list[PatternRule] = Field(default_factory=list)
     allow: list[str] = Field(default_factory=list, description="words never matched")
     allow_phrases: list[str] = Field(default_factory=list, description="phrases never matched")
+    allow_capitalized: list[str] = Field(
+        default_factory=list, description="words allowed when written with a capital (names)")
     model: ModelThresholds | None = None
     links: LinkRules | None = None
     contacts: ContactRules | None = None
@@ -129,6 +149,9 @@ class PolicyDocument(_Strict):
     """The YAML as written (before lists are read)."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    extends: str | None = Field(
+        default=None, description="policy id (or relative .yaml path) this policy overrides; "
+        "see docs/policies.md for the merge rules")
     name: str | None = None
     description: str | None = None
     max_length: int = Field(default=10000, ge=1, le=1_000_000)
@@ -148,11 +171,13 @@ class Policy:
     """A loaded, validated policy: the document plus every word list, read and checked."""
 
     def __init__(self, doc: PolicyDocument, source: str, version: str,
-                 word_lists: dict[str, list[str]]) -> None:
+                 word_lists: dict[str, list[str]], bundle: dict[str, Any] | None = None) -> None:
         self.doc = doc
         self.source = source
         self.version = version
         self._lists = word_lists  # key: list file path (relative) or "@name" for named lists
+        #: every file this version was built from (see moderation.policy_sources): what is stored
+        self.bundle = bundle
 
     @property
     def id(self) -> str:
@@ -190,8 +215,13 @@ def _entry_regex(entry: str) -> str:
 
 def read_word_list(path: Path) -> list[str]:
     """One entry per line, ``#`` comments, blank lines ignored; entries lower-cased."""
+    return parse_word_list(path.read_text(encoding="utf-8"))
+
+
+def parse_word_list(text: str) -> list[str]:
+    """The entries of a word-list file's text (see ``read_word_list``)."""
     entries: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         line = line.split("#", 1)[0].strip().lower()
         if line:
             entries.append(" ".join(line.split()))
@@ -207,7 +237,8 @@ def better_profanity_words() -> list[str]:
 
 
 def default_policy_path() -> Path:
-    """``$MODERATION_POLICY_DIR/default.yaml``, else the repo's ``policies/``, else the packaged copy."""
+    """``$MODERATION_POLICY_DIR/default.yaml``, else the repo's ``policies/``, else the packaged
+    copy."""
     env = os.environ.get("MODERATION_POLICY_DIR")
     for d in ([Path(env)] if env else []) + [REPO_POLICY_DIR, PACKAGED_POLICY_DIR]:
         if (d / "default.yaml").is_file():
@@ -215,96 +246,132 @@ def default_policy_path() -> Path:
     raise PolicyError("default.yaml", ["no default policy found (set MODERATION_POLICY_DIR)"])
 
 
-# --- YAML with line numbers ------------------------------------------------------------------
+# --- loading ----------------------------------------------------------------------------------
 
-def _positions(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], tuple[int, int]]) -> None:
-    """Record the (line, column) of every key path in a composed YAML tree."""
-    out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            k = key.value
-            out[path + (k,)] = (key.start_mark.line + 1, key.start_mark.column + 1)
-            _positions(value, path + (k,), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _positions(item, path + (i,), out)
+def parse_policy_text(text: str, source: str, base_dir: Path, *, strict: bool = False,
+                      files: dict[str, str] | None = None) -> Policy:
+    """Validate a policy given as YAML text; files it names resolve against ``base_dir``.
 
-
-def _where(source: str, positions: dict[tuple[Any, ...], tuple[int, int]], loc: tuple[Any, ...]) -> str:
-    path = tuple(loc)
-    while path and path not in positions:
-        path = path[:-1]
-    line, col = positions.get(path, (1, 1))
-    return f"{source}:{line}:{col}"
+    ``files`` supplies texts by key (``words/x.txt``) that are not on disk (API uploads).
+    ``strict`` adds the measured regex bound (slower: for validate/apply, not for every load).
+    """
+    root_key = Path(source).name if source.endswith((".yaml", ".yml")) else "policy.yaml"
+    sources = FileSources(base_dir, root_key, source, {**(files or {}), root_key: text})
+    return load_sources(sources, root_key, source, strict=strict)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (a duplicated category would silently win)."""
+def load_policy(path: str | os.PathLike[str] | None = None, *, strict: bool = False) -> Policy:
+    """Load and validate a policy file (None: the default policy). Raises PolicyError."""
+    p = Path(path) if path is not None else default_policy_path()
+    if not p.is_file():
+        raise PolicyError(str(p), [f"{p}: file not found"])
+    sources = FileSources(p.parent, p.name, str(p))
+    return load_sources(sources, p.name, str(p), strict=strict)
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, yaml.Node] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key].start_mark.line + 1})",
-                key_node.start_mark,
-            )
-        seen[key] = key_node
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def parse_policy_text(text: str, source: str, base_dir: Path) -> Policy:
-    """Validate a policy given as YAML text; list files resolve against ``base_dir``."""
+def policy_from_bundle(bundle: dict[str, Any], label: str) -> Policy:
+    """Rebuild a stored version from its bundle (no files needed). Raises PolicyError."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError(source, [f"{where}: YAML syntax: {problem}"]) from None
-    if not isinstance(raw, dict):
-        raise PolicyError(source, [f"{source}:1:1: a policy must be a YAML mapping"])
-    positions: dict[tuple[Any, ...], tuple[int, int]] = {}
-    if node is not None:
-        _positions(node, (), positions)
+        sources = BundleSources(bundle, label)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PolicyError(label, [f"{label}: unusable stored version: {exc}"]) from None
+    return load_sources(sources, bundle["root"], label, strict=False)
+
+
+def load_sources(sources: Sources, root_key: str, source: str, *, strict: bool) -> Policy:
+    problems: list[str] = []
+    assembled = assemble(sources, root_key, problems)
+    if assembled is None or problems:
+        raise PolicyError(source, problems)
     try:
-        doc = PolicyDocument.model_validate(raw)
+        doc = PolicyDocument.model_validate(assembled.raw)
     except ValidationError as exc:
-        problems = [
-            f"{_where(source, positions, tuple(e['loc']))}: {'.'.join(map(str, e['loc'])) or '(top)'}: "
-            f"{e['msg']}"
-            + (f" (got {e['input']!r})" if e["type"] in ("literal_error", "enum") else "")
-            for e in exc.errors()
-        ]
-        raise PolicyError(source, problems) from None
-    return _resolve(doc, source, base_dir, positions, text)
+        raise PolicyError(source, [_describe(e, assembled.pos) for e in exc.errors()]) from None
+    return _resolve(doc, source, sources, assembled, strict)
 
 
-def _resolve(doc: PolicyDocument, source: str, base_dir: Path,
-             positions: dict[tuple[Any, ...], tuple[int, int]], text: str) -> Policy:
-    """Read every list, compile every pattern, and hash it all into the version."""
+def _describe(e: Any, pos: Pos) -> str:
+    loc = tuple(e["loc"])
+    where = pos.locate(loc)
+    what = ".".join(map(str, loc)) or "(top)"
+    msg = e["msg"]
+    if e["type"] in ("literal_error", "enum"):
+        msg += f" (got {e['input']!r})"
+    elif e["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        if allowed:
+            msg += f" (allowed here: {', '.join(allowed)})"
+    elif e["type"] == "missing":
+        msg += " (a new category needs at least description and action)" \
+            if len(loc) == 3 and loc[0] == "categories" else ""
+    return f"{where}: {what}: {msg}"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names valid at ``loc`` (for "extra inputs are not permitted" messages)."""
+    cls: Any = PolicyDocument
+    ann: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if ann is not None and get_origin(ann) is dict:
+            ann = get_args(ann)[1]
+            cls = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+            ann = None
+            continue
+        if cls is None or part not in cls.model_fields:
+            return []
+        ann = cls.model_fields[part].annotation
+        for a in (ann, *get_args(ann)):
+            if isinstance(a, type) and issubclass(a, BaseModel):
+                cls = a
+                break
+            if get_origin(a) is list and get_args(a) and isinstance(get_args(a)[0], type) \
+                    and issubclass(get_args(a)[0], BaseModel):
+                cls = get_args(a)[0]
+                break
+        else:
+            cls = None
+        if get_origin(ann) is dict:
+            continue
+        ann = None
+    if cls is None or (ann is not None and get_origin(ann) is dict):
+        return []
+    names = list(cls.model_fields)
+    if cls is Category:
+        names += [f"{n}_add/_remove" for n in _LIST_FIELDS]
+    return names
+
+
+_LIST_FIELDS = ("words", "embedded", "patterns", "allow", "allow_phrases", "allow_capitalized")
+
+
+def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Assembled,
+             strict: bool) -> Policy:
+    """Read every list, compile and bound every pattern, and hash it all into the version."""
+    from moderation import regex_safety
+
+    pos = assembled.pos
     problems: list[str] = []
     lists: dict[str, list[str]] = {}
-    digest = hashlib.sha256(text.encode("utf-8"))
+    (_, root_text), *bases = assembled.chain
+    digest = hashlib.sha256(root_text.encode("utf-8"))
+    for key, text in bases:
+        digest.update(f"\0extends\0{key}\0".encode())
+        digest.update(text.encode("utf-8"))
 
     def load(ref: str, loc: tuple[Any, ...]) -> None:
         if ref in lists:
             return
-        path = (base_dir / ref).resolve()
-        if not path.is_file():
-            problems.append(f"{_where(source, positions, loc)}: word list {ref!r} not found "
-                            f"(looked for {path})")
-            return
         try:
-            lists[ref] = read_word_list(path)
+            lists[ref] = parse_word_list(sources.read(ref))
+        except FileNotFoundError:
+            problems.append(f"{pos.locate(loc)}: word list {ref!r} not found (looked for "
+                            f"{sources.display(ref)}; allowed: a list file relative to the "
+                            "policy that names it)")
+            return
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{_where(source, positions, loc)}: cannot read {ref!r}: {exc}")
+            problems.append(f"{pos.locate(loc)}: cannot read {ref!r}: {exc}")
             return
         digest.update(f"\0{ref}\0".encode())
         digest.update("\n".join(lists[ref]).encode("utf-8"))
@@ -318,44 +385,105 @@ def _resolve(doc: PolicyDocument, source: str, base_dir: Path,
             if src.file:
                 load(src.file, ("categories", cname, "words", i, "file"))
             if src.base == "better-profanity" and "@better-profanity" not in lists:
-                lists["@better-profanity"] = better_profanity_words()
+                lists["@better-profanity"] = parse_word_list(sources.read(BETTER_PROFANITY_KEY))
                 digest.update("\n".join(lists["@better-profanity"]).encode("utf-8"))
             for j, ex in enumerate(src.exclude):
                 load(ex, ("categories", cname, "words", i, "exclude", j))
         policy = Policy(doc, source, "", lists)
         for i, pat in enumerate(cat.patterns):
-            loc = ("categories", cname, "patterns", i, "pattern")
+            where = pos.locate(("categories", cname, "patterns", i, "pattern"))
             missing = [n for n in _PLACEHOLDER.findall(pat.pattern) if "@" + n not in lists]
             if missing:
-                problems.append(f"{_where(source, positions, loc)}: pattern {pat.id!r} uses unknown "
-                                f"list(s) {', '.join(missing)} (define them under 'lists')")
+                problems.append(f"{where}: pattern {pat.id!r} uses unknown list(s) "
+                                f"{', '.join(missing)} (allowed: the names under 'lists': "
+                                f"{', '.join(sorted(doc.lists)) or 'none defined'})")
                 continue
             try:
-                re.compile(policy.expand(pat.pattern))
+                rx = re.compile(policy.expand(pat.pattern))
             except re.error as exc:
-                problems.append(f"{_where(source, positions, loc)}: pattern {pat.id!r} does not "
-                                f"compile: {exc}")
+                problems.append(f"{where}: pattern {pat.id!r} does not compile: {exc} "
+                                "(allowed: a Python regular expression)")
+                continue
+            for text in _static_problems(pat.pattern, rx.pattern):
+                problems.append(f"{where}: pattern {pat.id!r} can backtrack catastrophically: "
+                                f"{text} (allowed: repeats whose parts cannot match the same "
+                                r"text, e.g. '(?:\w+\s+)*' rather than '(\w+\s?)*')")
+                break
+            else:
+                if strict:
+                    ok, m = regex_safety.measure(rx)
+                    if not ok:
+                        problems.append(f"{where}: pattern {pat.id!r} is too slow: "
+                                        f"{m.describe(regex_safety.DEFAULT_BUDGET_MS)}")
         if cat.model:
             from moderation.scorers.base import STANDARD_LABELS
 
             for j, label in enumerate(cat.model.labels):
-                if label not in STANDARD_LABELS:
-                    problems.append(
-                        f"{_where(source, positions, ('categories', cname, 'model', 'labels', j))}: "
-                        f"unknown model label {label!r} (allowed: {', '.join(STANDARD_LABELS)})")
+                problems.extend(
+                    f"{pos.locate(('categories', cname, 'model', 'labels', j))}: unknown model "
+                    f"label {label!r} (allowed: {', '.join(STANDARD_LABELS)})"
+                    for _ in [0] if label not in STANDARD_LABELS)
     if problems:
         raise PolicyError(source, problems)
     version = digest.hexdigest()[:12]
-    return Policy(doc, source, version, lists)
+    return Policy(doc, source, version, lists, sources.bundle(assembled.chain[0][0]))
 
 
-def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
-    """Load and validate a policy file (None: the default policy). Raises PolicyError."""
-    p = Path(path) if path is not None else default_policy_path()
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(str(p), [f"{p}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(str(p), [f"{p}: cannot read: {exc}"]) from None
-    return parse_policy_text(text, str(p), p.parent)
+@lru_cache(maxsize=4096)
+def _static_problems(written: str, expanded: str) -> tuple[str, ...]:
+    """Static regex check, cached: the same pattern is checked once per process."""
+    from moderation import regex_safety
+
+    return tuple(regex_safety.static_problems(expanded))
+
+
+# --- JSON Schema for editors -------------------------------------------------------------------
+
+def json_schema() -> dict[str, Any]:
+    """The policy format as JSON Schema (2020-12) for editors, including extends overrides.
+
+    A policy without ``extends`` must give complete categories; an extending policy may give
+    only the fields it changes, plus ``<field>_add`` / ``<field>_remove`` list operations.
+    """
+    schema = PolicyDocument.model_json_schema()
+    defs = schema["$defs"]
+    cat = defs["Category"]
+    required = cat.pop("required", [])
+    for name in _LIST_FIELDS:
+        item = cat["properties"][name]
+        cat["properties"][f"{name}_add"] = {**item, "description": f"entries appended to the "
+                                            f"base's {name} (same id/file/value: replaced)"}
+        remove_items = {"type": "string"} if name in ("patterns", "words") else item["items"]
+        cat["properties"][f"{name}_remove"] = {
+            "type": "array", "items": {"anyOf": [remove_items, item["items"]]},
+            "description": f"entries removed from the base's {name} (patterns by id, "
+                           "words by file)"}
+    full_props: dict[str, Any] = {}
+    for name in ("model", "links", "contacts", "relevance"):
+        prop = cat["properties"][name]
+        full_props[name] = dict(prop)
+        ref = next(x["$ref"] for x in prop["anyOf"] if "$ref" in x)
+        model = ref.rsplit("/", 1)[1]
+        patch = {k: v for k, v in defs[model].items() if k not in ("required", "title")}
+        defs[f"{model}Patch"] = {**patch, "description": f"{model}: only the fields given "
+                                 "replace the base's (in an extending policy)"}
+        cat["properties"][name] = {
+            "anyOf": [{"$ref": f"#/$defs/{model}Patch"}, {"type": "null"}],
+            "description": "in an extending policy, only the fields given replace the "
+                           "base's; null removes it"}
+    defs["CompleteCategory"] = {"allOf": [{"$ref": "#/$defs/Category"}],
+                                "required": required, "properties": full_props}
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://moderation.example/policy.schema.json"
+    schema["title"] = "Moderation policy"
+    schema["description"] = (
+        "A site's community guidelines as a moderation policy (see docs/policies.md). Without "
+        "'extends' every category is complete; with it, categories override the base's.")
+    schema["required"] = ["id"]
+    schema["if"] = {"not": {"required": ["extends"]}}
+    schema["then"] = {
+        "required": ["id", "categories"],
+        "properties": {"categories": {"type": "object", "minProperties": 1,
+                                      "additionalProperties": {"$ref":
+                                                               "#/$defs/CompleteCategory"}}}}
+    return schema

@@ -1,0 +1,145 @@
+"""Every kind of policy error is refused and listed with file:line:col, what and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+from moderation.errors import PolicyError
+from moderation.policy import load_policy
+from tests.policy.conftest import BASE, write
+
+
+def problems(path: Path, strict: bool = False) -> list[str]:
+    with pytest.raises(PolicyError) as err:
+        load_policy(path, strict=strict)
+    return err.value.problems
+
+
+def edit(policy_dir: Path, old: str, new: str, name: str = "base.yaml") -> Path:
+    assert old in BASE
+    return write(policy_dir / name, BASE.replace(old, new))
+
+
+def test_base_is_valid(policy_dir: Path) -> None:
+    p = load_policy(policy_dir / "base.yaml", strict=True)
+    assert p.id == "base" and set(p.categories) == {"profanity", "mild"}
+
+
+def test_missing_word_list(policy_dir: Path) -> None:
+    p = edit(policy_dir, "words/swears.txt", "words/nope.txt")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:10:9: ")
+    assert "word list 'words/nope.txt' not found" in msg and "allowed:" in msg
+
+
+def test_threshold_out_of_range(policy_dir: Path) -> None:
+    p = edit(policy_dir, "reject_at: 0.9", "reject_at: 1.5")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:18:7: ") and "less than or equal to 1" in msg
+
+
+def test_review_at_above_reject_at(policy_dir: Path) -> None:
+    p = edit(policy_dir, "review_at: 0.5", "review_at: 0.95")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:15:5: ")
+    assert "review_at (0.95) must not be above reject_at (0.9)" in msg
+
+
+def test_regex_that_does_not_compile(policy_dir: Path) -> None:
+    p = edit(policy_dir, "'\\bheck\\s+off\\b'", "'(heck'")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:14:9: ")
+    assert "'heck_off' does not compile" in msg and "allowed: a Python regular expression" in msg
+
+
+@pytest.mark.parametrize("pattern", [r"(\w+\s?)+$", r"(a+)+b", r"(.*x)*y", r"^(\d+)*$"])
+def test_nested_quantifier_is_refused_statically(policy_dir: Path, pattern: str) -> None:
+    p = edit(policy_dir, "'\\bheck\\s+off\\b'", f"'{pattern}'")
+    (msg,) = problems(p)  # static: refused even without the measured check
+    assert msg.startswith(f"{p}:14:9: ")
+    assert "can backtrack catastrophically: nested quantifier" in msg and "allowed:" in msg
+
+
+@pytest.mark.parametrize("pattern", [r"\b(?:so\s+|such\s+|a\s+)*idiot\b", r"(?:\w+\s+){0,3}x",
+                                     r"\b(?:\w+\s+)*?end\b"])
+def test_sound_repeats_pass_the_static_check(policy_dir: Path, pattern: str) -> None:
+    load_policy(edit(policy_dir, "'\\bheck\\s+off\\b'", f"'{pattern}'"))
+
+
+@pytest.mark.parametrize("pattern", [r"(a|a)*b", r"(a|aa)+c"])
+def test_overlapping_alternation_is_refused_by_measurement(policy_dir: Path,
+                                                           pattern: str) -> None:
+    """No nested quantifier, so the static check passes; the measured bound refuses it."""
+    p = edit(policy_dir, "'\\bheck\\s+off\\b'", f"'{pattern}'")
+    load_policy(p)  # static only: accepted
+    (msg,) = problems(p, strict=True)
+    assert msg.startswith(f"{p}:14:9: ") and "'heck_off' is too slow: took" in msg
+    assert " ms on a " in msg and "-character probe" in msg
+
+
+def test_default_policy_passes_the_measured_bound() -> None:
+    load_policy(strict=True)
+
+
+def test_duplicate_category(policy_dir: Path) -> None:
+    p = write(policy_dir / "base.yaml", BASE + "  mild:\n    description: again\n"
+              "    action: flag\n")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:25:3: ") and "duplicate key 'mild' (first at line 19" in msg
+
+
+def test_unknown_key_lists_allowed_keys(policy_dir: Path) -> None:
+    p = edit(policy_dir, "    allow: [scunthorpe]\n", "    alow: [scunthorpe]\n")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:11:5: ") and "categories.profanity.alow" in msg
+    assert "allowed here:" in msg and "allow_phrases" in msg and "words_add/_remove" in msg
+
+
+def test_unknown_extends_target(policy_dir: Path) -> None:
+    p = write(policy_dir / "site.yaml", "id: site\nextends: nosuch\ncategories: {}\n")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}:2:1: ") and "extends: unknown policy 'nosuch'" in msg
+    assert str(policy_dir / "nosuch.yaml") in msg and "allowed:" in msg
+
+
+def test_extends_cycle(policy_dir: Path) -> None:
+    a = write(policy_dir / "a.yaml", "id: a\nextends: b\n")
+    write(policy_dir / "b.yaml", "id: b\nextends: ./c.yaml\n")
+    write(policy_dir / "c.yaml", "id: c\nextends: a\n")
+    (msg,) = problems(a)
+    assert msg.startswith(f"{policy_dir / 'c.yaml'}:2:1: ")
+    assert f"cycle {a} -> {policy_dir / 'b.yaml'} -> {policy_dir / 'c.yaml'} -> {a}" in msg
+
+
+def test_error_in_a_base_points_into_the_base(policy_dir: Path) -> None:
+    base = edit(policy_dir, "action: review", "action: hide")
+    site = write(policy_dir / "site.yaml", "id: site\nextends: base\n")
+    (msg,) = problems(site)
+    assert msg.startswith(f"{base}:21:5: ") and "'hide'" in msg
+
+
+def test_every_problem_is_listed_at_once(policy_dir: Path) -> None:
+    text = (BASE.replace("words/swears.txt", "words/nope.txt")
+            .replace("'\\bheck\\s+off\\b'", "'(a+)+'")
+            .replace("labels: [obscene]", "labels: [obscene, nonsense]")
+            .replace("<<mild>>", "<<nolist>>"))
+    found = problems(write(policy_dir / "base.yaml", text))
+    assert len(found) == 4
+    assert any("nope.txt" in m for m in found)
+    assert any("catastrophically" in m for m in found)
+    assert any("unknown model label 'nonsense' (allowed: toxicity" in m for m in found)
+    assert any("unknown list(s) nolist (allowed: the names under 'lists': mild)" in m
+               for m in found)
+
+
+def test_cli_validate_exit_codes(policy_dir: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["policy", "validate", str(policy_dir / "base.yaml")])
+    assert ok.exit_code == 0 and "ok: policy base version" in ok.output
+    bad = edit(policy_dir, "reject_at: 0.9", "reject_at: 2")
+    res = runner.invoke(main, ["policy", "validate", str(bad)])
+    assert res.exit_code == 1 and f"{bad}:18:7:" in res.output
