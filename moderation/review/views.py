@@ -1,0 +1,132 @@
+"""What the review logic returns (and the API serialises): typed, documented in the OpenAPI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Segment(BaseModel):
+    """A piece of the original text; ``categories`` non-empty when evidence covers it.
+    Concatenating every segment's ``text`` gives the comment exactly as submitted."""
+
+    text: str
+    categories: list[str] = Field(default_factory=list)
+
+
+class ArticleView(BaseModel):
+    id: str | None = None
+    title: str | None = None
+    url: str | None = None  # only http(s) URLs are passed on
+
+
+class ClaimView(BaseModel):
+    submission_id: int
+    by: str
+    lease_until: datetime
+    mine: bool = False
+
+
+class ReasonCode(BaseModel):
+    code: str
+    description: str = ""
+
+
+class EngineView(BaseModel):
+    action: str
+    categories: list[str]
+    reasons: list[dict[str, Any]]
+    scores: dict[str, float]
+    policy_id: str
+    policy_version: str
+    scorer: str | None = None
+    decided_at: datetime
+
+
+class HumanView(BaseModel):
+    kind: str
+    action: str
+    category: str | None
+    note: str | None
+    by: str | None
+    decided_at: datetime
+
+
+class ItemView(BaseModel):
+    submission_id: int
+    site_id: str
+    comment_id: str
+    status: str
+    text: str
+    segments: list[Segment]
+    article: ArticleView | None
+    author_id: str | None
+    parent_id: str | None
+    submitted_at: datetime | None
+    received_at: datetime
+    age_s: float
+    score: float | None
+    engine: EngineView | None
+    claim: ClaimView | None
+    final: HumanView | None = None
+    reason_codes: list[ReasonCode] = Field(default_factory=list)
+
+
+class QueuePage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    order: str
+    items: list[ItemView]
+
+
+class DecisionResult(BaseModel):
+    submission_id: int
+    ok: bool
+    action: str | None = None
+    category: str | None = None
+    decision_id: int | None = None
+    callback_delivery_id: int | None = None
+    error: dict[str, Any] | None = None
+
+
+class BulkResult(BaseModel):
+    decided: int
+    failed: int
+    results: list[DecisionResult]
+
+
+class ModeratorDay(BaseModel):
+    moderator: str
+    day: str
+    approve: int = 0
+    reject: int = 0
+    overturn: int = 0
+    total: int = 0
+
+
+class Stats(BaseModel):
+    queue_size: int
+    claimed: int
+    available: int
+    oldest_age_s: float | None
+    by_site: dict[str, int]
+    by_category: dict[str, int]
+    decided_today_by_me: int
+    decided: list[ModeratorDay]
+    days: int
+
+
+class TimelineEvent(BaseModel):
+    at: datetime
+    event: str
+    actor: str | None = None
+    summary: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class History(BaseModel):
+    item: ItemView
+    timeline: list[TimelineEvent]
