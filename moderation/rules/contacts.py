@@ -41,9 +41,14 @@ _EMAIL_PROVIDERS = (
     "yandex|gmx|zoho|inbox|rocketmail|ymail"
 )
 _AT_STRICT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*)"
+_LOCAL = r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*"
 _EMAIL = re.compile(
-    rf"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*{_AT_STRICT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,10}}\b"
-    rf"|(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*\s+at\s+(?:{_EMAIL_PROVIDERS}){_DOT}[a-z]{{2,6}}\b"
+    # plain: name@mail.example.org
+    rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,10}}\b"
+    # obfuscated: "name [at] mail [dot] com", "me @ hotmail . com": the top-level domain must
+    # be a real one, so "thank you @user . america" is not an address
+    rf"|{_LOCAL}{_AT_STRICT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}(?:{_TLD_STRICT}|{_TLD_WORDS})\b"
+    rf"|{_LOCAL}\s+at\s+(?:{_EMAIL_PROVIDERS}){_DOT}[a-z]{{2,6}}\b"
 )
 _NUMBER_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
