@@ -168,15 +168,6 @@ class NormalizedText:
         return first.start, last.end
 
 
-def _clean_token(folded: str, a: int, b: int) -> tuple[int, int]:
-    """Trim edge punctuation from folded[a:b] (keeps inner symbols that may be leet)."""
-    while a < b and folded[a] in _LEAD_STRIP:
-        a += 1
-    while b > a and folded[b - 1] in _TRAIL_STRIP:
-        b -= 1
-    return a, b
-
-
 def _homoglyphs(core: str) -> str:
     """Map look-alikes only where the token mixes scripts or is made only of look-alikes,
     so a genuine Russian or Greek word is left alone."""
@@ -210,7 +201,13 @@ def tokenize(nt: NormalizedText) -> None:
     bi = 0
     identity = nt.origin is None
     for m in _SPACE_RUN.finditer(folded):
-        a, b = _clean_token(folded, m.start(), m.end())
+        raw = m.group()
+        a = m.start()
+        b = a + len(raw)
+        if raw[0] in _LEAD_STRIP or raw[-1] in _TRAIL_STRIP:  # edge punctuation: trim it
+            stripped = raw.lstrip(_LEAD_STRIP)
+            a = b - len(stripped)
+            b = a + len(stripped.rstrip(_TRAIL_STRIP))
         # A boundary sits in the whitespace before this token or in the previous token's tail.
         while bi < nb and boundaries[bi] < prev_end:  # inside the previous token ("e.g")
             bi += 1
