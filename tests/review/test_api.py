@@ -304,9 +304,10 @@ def test_decision_is_final_audited_and_called_back(env: Env) -> None:
         assert entry.details["after"]["action"] == "reject"
         assert entry.details["after"]["note"] == "veiled threat"
         assert s.scalar(select(func.count()).select_from(ReviewLease)) == 0
-    # the status API says decided
-    assert env.client.get(f"/v1/comments/site1/{body['comment_id']}").json()["status"] == \
-        "decided"
+    # the status API says decided, with the moderator's verdict (not the engine's review)
+    status = env.client.get(f"/v1/comments/site1/{body['comment_id']}").json()
+    assert status["status"] == "decided"
+    assert (status["decision"]["action"], status["decision"]["final"]) == ("reject", True)
     # deciding again is refused: changes go through an overturn
     r = env.post("mod2", f"/v1/review/items/{sid}/decision", {"action": "approve"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "already_decided"

@@ -1,0 +1,99 @@
+"""The FastAPI application: webhook, status, health and metrics routers on one runtime.
+
+``create_app()`` builds everything from the environment; tests pass their own ``Runtime``.
+At start-up it can migrate the database, starts the Redis notification listener (RQ mode) and
+the sweeper thread; at shutdown it stops them and closes what it opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from moderation import __version__
+from moderation.api import errors, health, integrations, policies, review, status, webhook
+from moderation.api.schemas import CommentIn
+from moderation.api.sites_cache import SitesCache
+from moderation.api.waiters import Waiters
+from moderation.config import Settings
+from moderation.metrics import StoreCollector
+from moderation.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    migrate: bool = True,
+    sweeper: bool = True,
+) -> FastAPI:
+    owns_runtime = runtime is None
+    rt = runtime or Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            from moderation.store import migrate as migrations
+
+            migrations.upgrade(rt.db.engine)
+        rt.notifier.add_hook(app.state.waiters.wake)
+        rt.notifier.start_listener()
+        stop = None
+        if sweeper:
+            from moderation import sweeper as sweeper_mod
+
+            _, stop = sweeper_mod.start_thread(rt)
+        try:
+            yield
+        finally:
+            if stop is not None:
+                stop.set()
+            if owns_runtime:
+                rt.close()
+
+    app = FastAPI(
+        title="Comment moderation service",
+        version=__version__,
+        description="Signed CMS webhook -> queue -> engine -> store -> signed callback.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    app.state.sites = SitesCache(rt)
+    app.state.waiters = Waiters()
+    app.state.metrics_registry = CollectorRegistry(auto_describe=False)
+    app.state.metrics_registry.register(StoreCollector(rt))
+    errors.install(app)
+    app.include_router(webhook.router)
+    app.include_router(status.router)
+    app.include_router(health.router)
+    review.install(app)  # moderator review queue: /v1/review and /review (issue 4)
+    app.include_router(integrations.router)  # Coral, Perspective, Akismet (issue 6)
+    app.include_router(policies.router)  # policy versions, hot reload, backtest (issue 5)
+    _document_webhook_body(app)
+    return app
+
+
+def _document_webhook_body(app: FastAPI) -> None:
+    """The webhook reads the raw body (it is signed), so declare its schema by hand."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            defs = CommentIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            comps = schema.setdefault("components", {}).setdefault("schemas", {})
+            comps.update(defs.pop("$defs", {}))
+            comps["CommentIn"] = defs
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,218 @@
+"""``POST /v1/comments``: the CMS webhook. Authenticate, validate, store, enqueue, answer.
+
+Order matters: nothing is acknowledged with a 2xx before the comment is committed to the store;
+if the store fails the answer is 503 (the CMS retries, idempotently). An enqueue failure after
+the commit still answers 202: the comment is kept, and the sweeper enqueues it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from moderation import metrics, signing
+from moderation.api.errors import ApiError, loc_to_field
+from moderation.api.schemas import CommentIn, ErrorOut, SubmissionOut
+from moderation.api.sites_cache import SiteInfo
+from moderation.api.status import load_state, render, submission_out
+from moderation.runtime import Runtime
+from moderation.store import repository as repo
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["comments"])
+
+WAIT_POLL_S = 0.25
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw.decode("utf-8"))  # strict UTF-8: no UTF-16/32 guessing
+    except UnicodeDecodeError as exc:
+        raise ApiError(422, "invalid_body", f"body is not valid UTF-8 ({exc.reason})",
+                       "body") from None
+    except json.JSONDecodeError as exc:
+        raise ApiError(422, "invalid_body", f"body is not valid JSON: {exc.msg} at "
+                       f"line {exc.lineno} column {exc.colno}", "body") from None
+    if not isinstance(data, dict):
+        raise ApiError(422, "invalid_body", "body must be a JSON object", "body")
+    return data
+
+
+def check_storable(value: Any, path: str) -> None:
+    """Every string must be storable as UTF-8 text on every backend: no lone surrogates, no NUL."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ApiError(
+                422, "invalid_text",
+                f"contains an unpaired surrogate (U+{ord(value[exc.start]):04X}) at index "
+                f"{exc.start}: it is not valid Unicode text and cannot be stored as UTF-8",
+                path or "body") from None
+        if "\x00" in value:
+            raise ApiError(422, "invalid_text",
+                           f"contains U+0000 (NUL) at index {value.index(chr(0))}, "
+                           "which cannot be stored", path or "body")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_storable(k, path or "body")
+            check_storable(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            check_storable(v, f"{path}.{i}")
+
+
+def validate(data: dict[str, Any]) -> CommentIn:
+    try:
+        return CommentIn.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ApiError(422, "invalid_body", first["msg"], loc_to_field(first["loc"])) from None
+
+
+def submission_fields(c: CommentIn) -> dict[str, Any]:
+    return {
+        "site_id": c.site_id,
+        "comment_id": c.comment_id,
+        "text": c.text,
+        "article": c.article.model_dump(exclude_none=True),
+        "author_id": c.author.id,
+        "parent_id": c.parent_id,
+        "submitted_at": c.submitted_at,
+    }
+
+
+@router.post(
+    "/v1/comments",
+    status_code=202,
+    response_model=SubmissionOut,
+    responses={
+        200: {"model": SubmissionOut, "description": "Decided (with ?wait, or a repeat)"},
+        401: {"model": ErrorOut, "description": "Bad, missing or stale signature"},
+        404: {"model": ErrorOut, "description": "Unknown site"},
+        413: {"model": ErrorOut, "description": "Text over the policy's limit, or body too big"},
+        422: {"model": ErrorOut, "description": "Invalid body: field and reason"},
+        503: {"model": ErrorOut, "description": "Not stored: retry later"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommentIn"}}},
+        },
+        "parameters": [{
+            "name": signing.HEADER, "in": "header", "required": True,
+            "schema": {"type": "string"},
+            "description": "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>",
+        }],
+    },
+    summary="Submit a comment for moderation (signed webhook)",
+)
+async def post_comment(
+    request: Request,
+    wait: int = Query(0, ge=0, description="Wait up to this many ms for the decision (capped)"),
+) -> JSONResponse:
+    t0 = time.perf_counter()
+    try:
+        response = await _handle(request, wait)
+    except ApiError as exc:
+        metrics.WEBHOOKS.labels(str(exc.status)).inc()
+        raise
+    metrics.WEBHOOKS.labels(str(response.status_code)).inc()
+    metrics.WEBHOOK_ACK.labels("yes" if wait else "no").observe(time.perf_counter() - t0)
+    return response
+
+
+async def _handle(request: Request, wait: int) -> JSONResponse:
+    rt: Runtime = request.app.state.runtime
+    st = rt.settings
+    raw = await request.body()
+    if len(raw) > st.max_body_bytes:
+        raise ApiError(413, "body_too_large", f"body is {len(raw)} bytes; at most "
+                       f"{st.max_body_bytes} accepted", "body")
+    data = parse_body(raw)
+    site_id = data.get("site_id")
+    if not isinstance(site_id, str) or not site_id:
+        raise ApiError(422, "invalid_body", "site_id is required (a non-empty string)", "site_id")
+    check_storable(site_id, "site_id")
+    try:
+        site: SiteInfo | None = await request.app.state.sites.get(site_id)
+    except Exception as exc:
+        raise ApiError(503, "store_unavailable", "the store cannot be reached; retry later",
+                       headers={"Retry-After": "5"}) from exc
+    if site is None:
+        raise ApiError(404, "unknown_site", f"site {site_id!r} is not registered", "site_id")
+    try:
+        signing.verify(request.headers.get(signing.HEADER), raw, site.secrets,
+                       tolerance_s=st.signature_tolerance_s)
+    except signing.SignatureError as exc:
+        raise ApiError(401, "bad_signature", str(exc)) from None
+    check_storable(data, "")
+    comment = validate(data)
+    if not comment.text.strip():
+        raise ApiError(422, "empty_text", "text is empty (or only white space): nothing to "
+                       "moderate", "text")
+    if len(comment.text) > site.max_length:
+        raise ApiError(413, "text_too_long",
+                       f"text is {len(comment.text)} characters; the policy "
+                       f"{site.policy_id!r} accepts at most {site.max_length}", "text",
+                       length=len(comment.text), limit=site.max_length)
+
+    try:
+        sub, created = await run_in_threadpool(repo.record_submission, rt.db,
+                                               submission_fields(comment))
+    except Exception as exc:
+        log.warning("webhook not stored (503): %s", type(exc).__name__)
+        raise ApiError(503, "store_unavailable", "the comment could not be stored; retry later",
+                       headers={"Retry-After": "5"}) from exc
+
+    wait_ms = min(wait, st.wait_max_ms)
+    waiter = request.app.state.waiters.register(sub.id) if wait_ms and sub.status == "queued" \
+        else None
+    try:
+        if created:
+            await _enqueue(rt, sub.id)
+        row = None
+        if waiter is not None:
+            sub, row = await _wait_for_decision(rt, sub.id, waiter, wait_ms / 1000)
+        elif sub.status != "queued":
+            sub, row = await run_in_threadpool(load_state, rt, sub.id)
+    finally:
+        if waiter is not None:
+            request.app.state.waiters.unregister(sub.id, waiter)
+    return render(submission_out(sub, row, duplicate=not created))
+
+
+async def _enqueue(rt: Runtime, submission_id: int) -> None:
+    try:
+        if rt.dispatcher.mode == "inline":
+            rt.dispatcher.enqueue_moderation([submission_id])
+        else:
+            await run_in_threadpool(rt.dispatcher.enqueue_moderation, [submission_id])
+    except Exception as exc:  # stored already: the sweeper will enqueue it again
+        metrics.ENQUEUE_ERRORS.inc()
+        log.warning("enqueue of submission %s failed, left to the sweeper: %s",
+                    submission_id, exc)
+
+
+async def _wait_for_decision(rt: Runtime, submission_id: int, waiter: asyncio.Event,
+                             timeout_s: float) -> tuple[Any, Any]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            try:
+                await asyncio.wait_for(waiter.wait(), min(remaining, WAIT_POLL_S))
+            except TimeoutError:
+                pass
+        sub, row = await run_in_threadpool(load_state, rt, submission_id)
+        if sub.status != "queued" or time.monotonic() >= deadline:
+            return sub, row
+        waiter.clear()

@@ -1,0 +1,111 @@
+"""Per-process wiring: settings, database, Redis, policy registry, dispatcher, notifier.
+
+Built once per process (the API app, each worker process, a CLI command) and reached by the
+thin RQ job functions through :func:`current`. Nothing here is created at import time, so a
+forking parent never holds a connection or a model its children would inherit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from moderation.config import Settings
+from moderation.notify import Notifier
+from moderation.policies_registry import PolicyRegistry
+from moderation.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    registry: PolicyRegistry
+    redis: Any | None = None
+    notifier: Notifier = field(default_factory=Notifier)
+    dispatcher: Any = None
+    _http: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _sites: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    def site(self, site_id: str, ttl_s: float = 5.0) -> Any:
+        """A site's row (detached), cached ``ttl_s`` seconds: jobs need it on every comment."""
+        import time
+
+        from moderation.store.schema import Site
+
+        now = time.monotonic()
+        hit = self._sites.get(site_id)
+        if hit is not None and now - hit[0] < ttl_s:
+            return hit[1]
+        with self.db.reading() as s:
+            site = s.get(Site, site_id)
+        if site is not None:
+            self._sites[site_id] = (now, site)
+        return site
+
+    @classmethod
+    def build(
+        cls, settings: Settings | None = None, *, registry: PolicyRegistry | None = None
+    ) -> Runtime:
+        from moderation.queue import make_dispatcher
+
+        settings = settings or Settings.from_env()
+        db = Database.connect(settings.database_url, pool_size=settings.db_pool_size,
+                              timeout_s=settings.db_timeout_s)
+        redis = None
+        if settings.redis_url:
+            from redis import Redis
+
+            redis = Redis.from_url(settings.redis_url, socket_timeout=5,
+                                   socket_connect_timeout=1, health_check_interval=30)
+        rt = cls(
+            settings=settings,
+            db=db,
+            registry=registry or PolicyRegistry(settings.policy_dir, settings.scorer, db=db),
+            redis=redis,
+            notifier=Notifier(redis, channel=f"{settings.queue_name}:decided"),
+        )
+        rt.dispatcher = make_dispatcher(rt)
+        return rt
+
+    def http(self) -> Any:
+        """One pooled HTTP client per process for callbacks."""
+        with self._lock:
+            if self._http is None:
+                import httpx
+
+                self._http = httpx.Client(timeout=self.settings.callback_timeout_s,
+                                          follow_redirects=False)
+            return self._http
+
+    def close(self) -> None:
+        self.notifier.stop()
+        if self.dispatcher is not None:
+            self.dispatcher.close()
+        if self._http is not None:
+            self._http.close()
+        if self.redis is not None:
+            self.redis.close()
+        self.db.dispose()
+
+
+_current: Runtime | None = None
+
+
+def activate(rt: Runtime) -> Runtime:
+    global _current
+    _current = rt
+    return rt
+
+
+def current() -> Runtime:
+    """The process's runtime, built from the environment on first use (RQ job functions)."""
+    global _current
+    if _current is None:
+        _current = Runtime.build()
+    return _current

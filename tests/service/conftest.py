@@ -1,0 +1,157 @@
+"""Fixtures: the store on SQLite and PostgreSQL, a private Redis, a runtime on them.
+
+PostgreSQL: one fresh database per test run (created from MODERATION_TEST_POSTGRES_URL, dropped
+at the end), tables truncated between tests. Redis: a private ``redis-server`` on a free port
+when the binary exists (so tests can restart it and never touch shared data), otherwise
+MODERATION_TEST_REDIS_URL (default ``redis://127.0.0.1:6379/13``), flushed between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from moderation.config import Settings
+from moderation.runtime import Runtime
+from moderation.store import migrate
+from moderation.store import repository as repo
+from moderation.store.db import Database
+from tests.service.support import StubRegistry, free_port, wait_until
+
+PG_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TABLES = ["audit_log", "callback_attempts", "callback_deliveries", "decisions", "submissions",
+          "sites"]
+SECRET = "whsec_test_secret"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"modsvc_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not available at {PG_URL}: {exc}")
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    db = Database.connect(url)
+    migrate.upgrade(db.engine)
+    db.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'data' / 'moderation.db'}"
+        db = Database.connect(url)
+        migrate.upgrade(db.engine)
+        db.dispose()
+        return url
+    url = request.getfixturevalue("pg_database")
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    eng.dispose()
+    return url
+
+
+class RedisServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--protected-mode", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from redis import Redis
+
+        r = Redis.from_url(self.url)
+
+        def _up() -> bool:
+            try:
+                return bool(r.ping())
+            except Exception:
+                return False
+
+        wait_until(_up, 10, what="redis-server start")
+        r.close()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def restart(self) -> None:
+        """Kill without saving and start again: everything queued in Redis is gone."""
+        self.stop()
+        self.start()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer | None]:
+    if shutil.which("redis-server") is None:
+        yield None
+        return
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer | None) -> str:
+    url = redis_server.url if redis_server else os.environ.get(
+        "MODERATION_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    from redis import Redis
+
+    r = Redis.from_url(url)
+    try:
+        r.ping()
+    except Exception as exc:
+        pytest.skip(f"Redis not available at {url}: {exc}")
+    r.flushdb()
+    r.close()
+    return url
+
+
+def make_settings(db_url: str, redis_url: str | None = None, **kw: object) -> Settings:
+    base = Settings(database_url=db_url, redis_url=redis_url, queue_name="modtest",
+                    sweep_interval_s=0.5, sweep_stale_s=3.0, job_timeout_s=10,
+                    callback_timeout_s=2.0, callback_backoff_s=0.2,
+                    callback_backoff_max_s=1.0, db_timeout_s=2.0)
+    return base.with_(**kw)
+
+
+def make_runtime(settings: Settings) -> Runtime:
+    return Runtime.build(settings, registry=StubRegistry())
+
+
+def add_site(rt: Runtime, site_id: str = "site1", callback_url: str | None = None,
+             secret: str = SECRET) -> None:
+    with rt.db.session() as s:
+        repo.add_site(s, site_id, secret=secret, callback_url=callback_url)

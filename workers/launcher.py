@@ -1,0 +1,88 @@
+"""``moderation worker``: N worker processes, each loading the policy and the model once.
+
+Each worker is a fresh interpreter (``subprocess``, not ``fork``) running RQ's ``SimpleWorker``:
+jobs run in the process that loaded the model, so there is no fork after a model load (which can
+deadlock) and no per-job fork cost (RQ's forking ``Worker`` manages ~50 trivial jobs/s per core,
+``SimpleWorker`` several times that). The cost: a job that hangs past its timeout is interrupted
+by SIGALRM inside the process instead of a killed work-horse, and a crashed process is restarted
+by this launcher. The launcher itself loads no model; it runs the sweeper.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from moderation.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_one(burst: bool = False, policies: tuple[str, ...] = ()) -> None:
+    """Body of one worker process: build the runtime, warm the engines, work."""
+    from rq import Queue, SimpleWorker
+
+    from moderation import runtime
+    from moderation.store import migrate
+    from moderation.store import repository as repo
+
+    rt = runtime.activate(runtime.Runtime.build())
+    if rt.redis is None:
+        raise SystemExit("moderation worker needs MODERATION_REDIS_URL (inline mode has none)")
+    migrate.upgrade(rt.db.engine)
+    with rt.db.session() as s:
+        wanted = set(policies) or {site.policy_id for site in repo.list_sites(s)} or {"default"}
+    rt.registry.warm(sorted(wanted))
+    log.info("worker %s ready (policies: %s)", os.getpid(), ", ".join(sorted(wanted)))
+    queue = Queue(rt.settings.queue_name, connection=rt.redis)
+    worker = SimpleWorker([queue], connection=rt.redis)
+    worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+
+
+def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = None) -> int:
+    """Start and babysit ``processes`` workers until SIGINT/SIGTERM; returns an exit code."""
+    from moderation import runtime
+    from moderation import sweeper as sweeper_mod
+
+    settings = settings or Settings.from_env()
+    cmd = [sys.executable, "-c", "from workers.launcher import run_one; run_one()"]
+    env = {**os.environ, **settings.to_env()}
+    children: list[subprocess.Popen[bytes]] = [subprocess.Popen(cmd, env=env)
+                                               for _ in range(processes)]
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    sweep_stop = None
+    if sweeper:
+        rt = runtime.activate(runtime.Runtime.build(settings))
+        _, sweep_stop = sweeper_mod.start_thread(rt)
+    try:
+        while not stop.wait(1.0):
+            for i, child in enumerate(children):
+                if child.poll() is not None:
+                    log.warning("worker %s exited with %s; restarting", child.pid,
+                                child.returncode)
+                    time.sleep(0.5)
+                    children[i] = subprocess.Popen(cmd, env=env)
+    finally:
+        if sweep_stop is not None:
+            sweep_stop.set()
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # RQ: warm shutdown, finish the current job
+        deadline = time.monotonic() + 30
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return 0
