@@ -109,9 +109,11 @@ def _load_seeds(folder: Path) -> list[dict[str, Any]]:
 
 @click.command()
 @click.option("--serve", is_flag=True, help="Keep the API running afterwards (Ctrl-C stops).")
-@click.option("--port", default=0, type=int, help="API port (default: a free one; 8000 with --serve).")
+@click.option("--port", default=0, type=int,
+              help="API port (default: a free one; 8000 with --serve).")
 @click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=SEEDS, show_default=True, help="Folder with articles.json and comments.jsonl.")
+              default=SEEDS, show_default=True,
+              help="Folder with articles.json and comments.jsonl.")
 def demo(serve: bool, port: int, seeds_dir: Path) -> None:
     """Post the seed comments through the real webhook and show every decision."""
     import httpx

@@ -1,10 +1,9 @@
 """Scorers: the ML half of a decision. ``load_scorer`` picks one by name.
 
-| name       | what                                                        | needs                      |
-|------------|-------------------------------------------------------------|----------------------------|
-| ``sklearn``| the shipped TF-IDF + linear model (default, offline)        | nothing beyond the install |
-| ``detoxify``| Detoxify checkpoints (online model types or a local file)  | ``pip install '.[detoxify]'``|
-| ``none``   | no model: rules only                                        | nothing                    |
+- ``sklearn``: the shipped TF-IDF + linear model (default, offline; nothing to install).
+- ``detoxify``: Detoxify checkpoints, online model types or a local file
+  (``pip install '.[detoxify]'``).
+- ``none``: no model, rules only.
 
 The name comes from the argument, else ``MODERATION_SCORER``, else ``sklearn``.
 """
