@@ -16,9 +16,7 @@ from moderation.policies_registry import PolicyRegistry
 from moderation.runtime import Runtime
 from tests.service.conftest import (  # noqa: F401  (fixtures)
     add_site,
-    db_url,
     make_settings,
-    pg_database,
     redis_server,
     redis_url,
 )
@@ -65,7 +63,7 @@ def build_env(rt: Runtime) -> Env:
 
 
 @pytest.fixture
-def env(db_url: str, real_registry: PolicyRegistry) -> Iterator[Env]:  # noqa: F811
+def env(db_url: str, real_registry: PolicyRegistry) -> Iterator[Env]:
     rt = Runtime.build(make_settings(db_url), registry=real_registry)
     e = build_env(rt)
     with e.client:

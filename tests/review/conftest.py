@@ -10,25 +10,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from moderation.api import create_app
 from moderation.policies_registry import PolicyRegistry
 from moderation.review import accounts
 from moderation.review.settings import ReviewSettings
 from moderation.runtime import Runtime
-from moderation.store import migrate
-from moderation.store.db import Database
 from tests.service.conftest import (  # noqa: F401  (fixtures re-used from the service tests)
     SECRET,
     add_site,
     make_settings,
-    pg_database,
     redis_server,
     redis_url,
 )
@@ -37,25 +32,6 @@ from tests.service.support import CallbackReceiver, payload, signed, wait_until
 #: What the shipped default policy (rules only) does with these texts.
 REVIEW_TEXT = "you will regret this"  # threat.you_will_pay -> review, evidence = whole phrase
 APPROVE_TEXT = "Thanks for the careful reporting on the budget."
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'moderation.db'}"
-        db = Database.connect(url)
-        migrate.upgrade(db.engine)
-        db.dispose()
-        return url
-    url = request.getfixturevalue("pg_database")
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        names = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"))]
-        conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-    eng.dispose()
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,5 @@
-"""Fixtures: the store on SQLite and PostgreSQL, a private Redis, a runtime on them.
-
-PostgreSQL: one fresh database per test run (created from MODERATION_TEST_POSTGRES_URL, dropped
-at the end), tables truncated between tests. Redis: a private ``redis-server`` on a free port
+"""Fixtures: a private Redis and a runtime on the store (SQLite and PostgreSQL, from
+tests/conftest.py). Redis: a private ``redis-server`` on a free port
 when the binary exists (so tests can restart it and never touch shared data), otherwise
 MODERATION_TEST_REDIS_URL (default ``redis://127.0.0.1:6379/13``), flushed between tests.
 """
@@ -11,64 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from moderation.config import Settings
 from moderation.runtime import Runtime
-from moderation.store import migrate
 from moderation.store import repository as repo
-from moderation.store.db import Database
 from tests.service.support import StubRegistry, free_port, wait_until
 
-PG_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TABLES = ["audit_log", "callback_attempts", "callback_deliveries", "decisions", "submissions",
-          "sites"]
 SECRET = "whsec_test_secret"
-
-
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"modsvc_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not available at {PG_URL}: {exc}")
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    db = Database.connect(url)
-    migrate.upgrade(db.engine)
-    db.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'moderation.db'}"
-        db = Database.connect(url)
-        migrate.upgrade(db.engine)
-        db.dispose()
-        return url
-    url = request.getfixturevalue("pg_database")
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    eng.dispose()
-    return url
 
 
 class RedisServer:
