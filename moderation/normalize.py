@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Characters that are invisible or formatting-only and are dropped before matching.
@@ -67,7 +67,7 @@ _SPACE_RUN = re.compile(r"\S+")
 _NON_LETTER = re.compile(r"[^\w]|[\d_]")
 # Where a sentence or line ends between two tokens: phrase patterns must not run across it.
 _BOUNDARY = re.compile(r"[.!?;\n]")
-_REPEAT3 = re.compile(r"(.)\1{2,}")
+REPEAT3 = _REPEAT3 = re.compile(r"(.)\1{2,}")
 _REPEAT2 = re.compile(r"(.)\1+")
 _MAX_SPACED_RUN = 24
 
@@ -127,17 +127,39 @@ class Token:
         return (self.form, *self.alts)
 
 
-@dataclass(slots=True)
 class NormalizedText:
-    """Matching view of one comment."""
+    """Matching view of one comment. Tokens and the phrase stream are built on first use: the
+    rule layer can often clear a plain comment from ``folded`` alone (see RuleSet.match)."""
 
-    original: str
-    folded: str
-    origin: list[int] | None
-    tokens: list[Token]
-    stream: str = ""
-    # (stream offset where a token's form starts, token) pairs, ascending, for mapping back.
-    _stream_tokens: list[tuple[int, int, Token]] = field(default_factory=list)
+    __slots__ = ("original", "folded", "origin", "_tokens", "_stream", "_stream_tokens")
+
+    def __init__(self, original: str, folded: str, origin: list[int] | None) -> None:
+        self.original = original
+        self.folded = folded
+        self.origin = origin
+        self._tokens: list[Token] | None = None
+        self._stream = ""
+        # (stream start, stream end, token) triples, ascending, for mapping back.
+        self._stream_tokens: list[tuple[int, int, Token]] = []
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            tokenize(self)
+        assert self._tokens is not None
+        return self._tokens
+
+    @property
+    def stream(self) -> str:
+        if self._tokens is None:
+            tokenize(self)
+        return self._stream
+
+    @property
+    def stream_tokens(self) -> list[tuple[int, int, Token]]:
+        if self._tokens is None:
+            tokenize(self)
+        return self._stream_tokens
 
     def orig_index(self, folded_index: int) -> int:
         """Original index of a folded index; ``len(folded)`` maps to ``len(original)``."""
@@ -155,7 +177,7 @@ class NormalizedText:
         """Map a [start, end) span of ``stream`` onto the original text, widened to whole tokens."""
         first: Token | None = None
         last: Token | None = None
-        for s, e, tok in self._stream_tokens:
+        for s, e, tok in self.stream_tokens:
             if e <= start:
                 continue
             if s >= end:
@@ -250,7 +272,7 @@ def tokenize(nt: NormalizedText) -> None:
             stream_parts.append((t.form, t))
     flush_spaced()
 
-    nt.tokens = tokens
+    nt._tokens = tokens
     parts: list[str] = []
     pos = 0
     mapping: list[tuple[int, int, Token]] = []
@@ -262,7 +284,7 @@ def tokenize(nt: NormalizedText) -> None:
             mapping.append((pos, pos + len(form), tok))
         parts.append(form)
         pos += len(form) + 1
-    nt.stream = " ".join(parts)
+    nt._stream = " ".join(parts)
     nt._stream_tokens = mapping
 
 
@@ -351,6 +373,4 @@ def _add_spaced_run(run: list[Token], tokens: list[Token],
 def normalize(text: str) -> NormalizedText:
     """Matching view of ``text``; ``text`` itself is kept untouched in ``.original``."""
     folded, origin = fold(text)
-    nt = NormalizedText(original=text, folded=folded, origin=origin, tokens=[])
-    tokenize(nt)
-    return nt
+    return NormalizedText(text, folded, origin)

@@ -17,6 +17,7 @@ from moderation.policy import Category, Policy
 from moderation.rules.contacts import ContactHit, ContactMatcher
 from moderation.rules.phrases import CompiledPattern, find, phrase_regex
 from moderation.rules.relevance import off_topic
+from moderation.rules.screen import any_stem_in, words_if_plain
 from moderation.rules.words import WordIndex, canonical
 
 _KIND_TEXT = {
@@ -85,8 +86,10 @@ class RuleSet:
                 cr.contacts = ContactMatcher(cat.links, cat.contacts)
         return rs
 
-    def match(self, nt: NormalizedText, article: Article | None = None) -> list[Reason]:
-        """All rule reasons for one normalised comment, in policy category order."""
+    def match(self, nt: NormalizedText, article: Article | None = None,
+              screen: bool = True) -> list[Reason]:
+        """All rule reasons for one normalised comment, in policy category order.
+        ``screen=False`` skips the quick clearance of plain comments (for tests)."""
         found: dict[tuple[str, str, str], list[Evidence]] = {}
 
         def add(category: str, rule_id: str, action: str, ev: Evidence) -> None:
@@ -95,18 +98,8 @@ class RuleSet:
                 bucket.append(ev)
 
         original = nt.original
-        for tok in nt.tokens:
-            for hit in self.words.lookup(tok):
-                if hit.category in self.categories and not self.words.allowed_as_name(
-                        hit, original[tok.start:tok.end]):
-                    add(hit.category, f"{hit.category}.words", hit.action,
-                        Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
-                                 term=hit.term))
-        for ph in find(self.patterns, nt):
-            p = ph.pattern
-            add(p.category, p.rule_id, p.action,
-                Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
-                         term=nt.stream[ph.stream_start:ph.stream_end]))
+        if not (screen and self._clear(nt)):
+            self._match_words_and_phrases(nt, add)
         for name, cr in self.categories.items():
             if cr.contacts is not None:
                 for ch in cr.contacts.find(nt):
@@ -116,6 +109,8 @@ class RuleSet:
                 add(name, f"{name}.relevance", cr.category.action,
                     Evidence(start=0, end=len(original), text=original,
                              term="no content word shared with the article"))
+        if not found:
+            return []
         self._apply_allow_phrases(nt, found)
         _drop_nested(found)
         reasons: list[Reason] = []
@@ -130,6 +125,33 @@ class RuleSet:
                 rule_id=rule_id, evidence=evidence,
                 message=_message(category, rule_id, evidence)))
         return reasons
+
+    def _clear(self, nt: NormalizedText) -> bool:
+        """True when no word list and no phrase pattern can fire (see rules/screen.py)."""
+        plain = words_if_plain(nt.folded, nt.origin is None)
+        if plain is None:
+            return False
+        lookups, phrase = plain
+        if not self.words.exact.keys().isdisjoint(lookups):
+            return False
+        if self.words.embedded and any_stem_in(nt.folded, (s for s, _ in self.words.embedded)):
+            return False
+        return not any(p.may_match(phrase) for p in self.patterns)
+
+    def _match_words_and_phrases(self, nt: NormalizedText, add) -> None:  # type: ignore[no-untyped-def]
+        original = nt.original
+        for tok in nt.tokens:
+            for hit in self.words.lookup(tok):
+                if hit.category in self.categories and not self.words.allowed_as_name(
+                        hit, original[tok.start:tok.end]):
+                    add(hit.category, f"{hit.category}.words", hit.action,
+                        Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
+                                 term=hit.term))
+        for ph in find(self.patterns, nt):
+            p = ph.pattern
+            add(p.category, p.rule_id, p.action,
+                Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
+                         term=nt.stream[ph.stream_start:ph.stream_end]))
 
     def _apply_allow_phrases(self, nt: NormalizedText,
                              found: dict[tuple[str, str, str], list[Evidence]]) -> None:

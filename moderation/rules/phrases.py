@@ -18,8 +18,12 @@ class CompiledPattern:
     rule_id: str
     regex: re.Pattern[str]
     action: str
-    #: words one of which every match contains (None: unknown, always run); see prefilter.py
-    triggers: frozenset[str] | None = field(default=None, compare=False)
+    #: every match holds a word of each of these sets (None: unknown, always run); prefilter.py
+    triggers: tuple[frozenset[str], ...] | None = field(default=None, compare=False)
+
+    def may_match(self, words: frozenset[str] | set[str]) -> bool:
+        """False only when a required word is surely absent from the comment."""
+        return self.triggers is None or all(not t.isdisjoint(words) for t in self.triggers)
 
     @classmethod
     def compile(cls, category: str, rule_id: str, pattern: str, action: str) -> CompiledPattern:
@@ -53,7 +57,7 @@ def find(patterns: list[CompiledPattern], nt: NormalizedText,
         return hits
     words = frozenset(_NON_WORD.split(stream))
     for p in patterns:
-        if prefilter and p.triggers is not None and p.triggers.isdisjoint(words):
+        if prefilter and not p.may_match(words):
             continue
         for m in p.regex.finditer(stream):
             if m.end() == m.start():

@@ -36,15 +36,18 @@ without won work would wrong yes yet you your
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 Item = tuple[Any, Any]
+_KEEP = 3  # requirements checked per pattern: the cheapest ones
 
 
-def required_words(pattern: str) -> frozenset[str] | None:
-    """Words one of which every match of ``pattern`` contains whole; None if unknown."""
+def required_words(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Sets of words such that every match of ``pattern`` contains, whole, a word of EACH set
+    (the cheapest few are kept); None if no requirement can be proved."""
     try:
         parsed = _parser.parse(pattern)
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply never skipped
         return None
-    return _seq(list(parsed), left_ok=False, right_ok=False)
+    found = sorted(set(_seq_all(list(parsed), left_ok=False, right_ok=False)), key=_cost)
+    return tuple(found[:_KEEP]) or None
 
 
 def _is_space_repeat(item: Item) -> bool:
@@ -139,6 +142,13 @@ def _push_prefix(seq: list[Item], i: int, j: int) -> list[Item] | None:
 
 
 def _seq(seq: list[Item], left_ok: bool, right_ok: bool) -> frozenset[str] | None:
+    """The single cheapest requirement of a sequence (used inside alternatives)."""
+    candidates = _seq_all(seq, left_ok, right_ok)
+    return min(candidates, key=_cost) if candidates else None
+
+
+def _seq_all(seq: list[Item], left_ok: bool, right_ok: bool) -> list[frozenset[str]]:
+    """Every requirement found in a sequence: each one holds for every match."""
     candidates: list[frozenset[str]] = []
     i = 0
     while i < len(seq):
@@ -158,22 +168,19 @@ def _seq(seq: list[Item], left_ok: bool, right_ok: bool) -> frozenset[str] | Non
             continue
         lo = _boundary_before(seq, i, left_ok)
         ro = _boundary_after(seq, i, right_ok)
-        found: frozenset[str] | None = None
         if op == C.BRANCH:
             found = _branch(av[1], lo, ro)
+            if found is not None:
+                candidates.append(found)
         elif op == C.SUBPATTERN:
-            found = _seq(list(av[-1]), lo, ro)
+            candidates.extend(_seq_all(list(av[-1]), lo, ro))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
             inner = list(av[2])
             inner_right = ro if av[1] == 1 else _ends_with_boundary(inner)
             inner_left = lo if av[1] == 1 else (lo and _starts_with_boundary(inner))
-            found = _seq(inner, inner_left, inner_right)
-        if found is not None:
-            candidates.append(found)
+            candidates.extend(_seq_all(inner, inner_left, inner_right))
         i += 1
-    if not candidates:
-        return None
-    return min(candidates, key=_cost)
+    return candidates
 
 
 def _branch(alternatives: list[Any], left_ok: bool, right_ok: bool) -> frozenset[str] | None:

@@ -12,6 +12,7 @@ from moderation.models import Article
 from moderation.normalize import NormalizedText, fold
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_COUNTED_WORD = re.compile(r"[^\W_]{2,}")  # words of two letters or digits or more
 _STOP = frozenset(
     "about above after again against also been before being below between both could does doing "
     "down during each even ever every from further have having here hers herself himself into "
@@ -34,8 +35,7 @@ def off_topic(nt: NormalizedText, article: Article | None, min_words: int,
     """True when the comment is long enough to judge and overlaps the article too little."""
     if article is None or not (article.title or article.text):
         return False
-    words = [t for t in nt.tokens if not t.synthetic and len(t.form) >= 2]
-    if len(words) < min_words:
+    if len(_COUNTED_WORD.findall(nt.folded)) < min_words:
         return False
     article_stems = content_stems(" ".join(filter(None, [article.title, article.text])))
     comment_stems = content_stems(nt.original)

@@ -58,6 +58,6 @@ def test_every_token_span_is_a_valid_slice_of_the_original(text: str) -> None:
     nt = normalize(text)
     for tok in nt.tokens:
         assert 0 <= tok.start <= tok.end <= len(text)
-    for s, e, _ in nt._stream_tokens:
+    for s, e, _ in nt.stream_tokens:
         a, b = nt.stream_span_to_original(s, e)
         assert 0 <= a <= b <= len(text)

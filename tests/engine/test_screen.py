@@ -1,0 +1,63 @@
+"""The quick screen (rules/screen.py) and the pattern prefilter (rules/prefilter.py) are pure
+speed-ups: with them or without them, every comment gets exactly the same reasons."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from moderation.normalize import normalize
+from moderation.rules import RuleSet
+from moderation.rules.phrases import find
+from moderation.rules.prefilter import required_words
+from tests.engine.test_rule_table import CRITICISM, EVASIONS, HARD_NEGATIVES
+
+DATASETS = Path(os.environ.get("MODERATION_DATASETS",
+                               Path(__file__).resolve().parents[2].parent / "shared" / "datasets"))
+EXTRA = [
+    "u.s.a. and k.y.s", "222 girls 1 cup", "f.*.k that", "a.5.s", "he said: \"shut up\"",
+    "I will find you.", "we know where you live", "Check out my channel", "an idiot",
+    "Everything is fine here, thanks for the report.", "$500 a day from home", "s $ x y",
+]
+
+
+def same_with_and_without_speedups(rs: RuleSet, text: str) -> bool:
+    fast = [r.model_dump() for r in rs.match(normalize(text), screen=True)]
+    slow = [r.model_dump() for r in rs.match(normalize(text), screen=False)]
+    nt = normalize(text)
+    pre = [(h.pattern.rule_id, h.stream_start) for h in find(rs.patterns, nt, prefilter=True)]
+    full = [(h.pattern.rule_id, h.stream_start) for h in find(rs.patterns, nt, prefilter=False)]
+    return fast == slow and pre == full
+
+
+@pytest.fixture(scope="module")
+def rules(policy) -> RuleSet:  # type: ignore[no-untyped-def]
+    return RuleSet.build(policy)
+
+
+def test_requirements_are_read_from_the_pattern() -> None:
+    (need,) = required_words(r"\bshut\s+up\b|\bstfu\b") or ()
+    assert need == {"shut", "stfu"}
+    sets = required_words(r"\b(?:i|we)\s+will\s+(?:kill|hurt)\s+(?:you|him)\b")
+    assert sets is not None and frozenset({"kill", "hurt"}) in sets
+    assert required_words(r"\w+\s+\w+") is None  # nothing to require: always run
+
+
+@pytest.mark.parametrize("text", [e[0] for e in EVASIONS] + HARD_NEGATIVES + CRITICISM + EXTRA)
+def test_speedups_never_change_a_result(rules: RuleSet, text: str) -> None:
+    assert same_with_and_without_speedups(rules, text)
+
+
+def test_speedups_never_change_a_result_on_real_comments(rules: RuleSet) -> None:
+    path = DATASETS / "sfu-constructiveness-toxicity" / "SFU_constructiveness_toxicity.csv"
+    if not path.is_file():
+        pytest.skip(f"data set not found at {path} (set MODERATION_DATASETS)")
+    with path.open(encoding="utf-8") as f:
+        texts = [row["comment"][:10000] for row in csv.DictReader(f)]
+    cleared = sum(rules._clear(normalize(t)) for t in texts)
+    assert cleared > 0  # the screen does clear real comments
+    bad = [t[:80] for t in texts if not same_with_and_without_speedups(rules, t)]
+    assert bad == []
