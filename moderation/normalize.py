@@ -67,7 +67,7 @@ _SPACE_RUN = re.compile(r"\S+")
 _NON_LETTER = re.compile(r"[^\w]|[\d_]")
 # Where a sentence or line ends between two tokens: phrase patterns must not run across it.
 _BOUNDARY = re.compile(r"[.!?;\n]")
-REPEAT3 = _REPEAT3 = re.compile(r"(.)\1{2,}")
+_REPEAT3 = re.compile(r"(.)\1{2,}")
 _REPEAT2 = re.compile(r"(.)\1+")
 _MAX_SPACED_RUN = 24
 

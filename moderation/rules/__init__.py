@@ -15,9 +15,8 @@ from moderation.models import Article, Evidence, Reason
 from moderation.normalize import NormalizedText
 from moderation.policy import Category, Policy
 from moderation.rules.contacts import ContactHit, ContactMatcher
-from moderation.rules.phrases import CompiledPattern, find, phrase_regex
+from moderation.rules.phrases import CompiledPattern, PatternIndex, find, phrase_regex
 from moderation.rules.relevance import off_topic
-from moderation.rules.screen import any_stem_in, words_if_plain
 from moderation.rules.words import WordIndex, canonical
 
 _KIND_TEXT = {
@@ -46,6 +45,7 @@ class RuleSet:
     policy_version: str
     words: WordIndex = field(default_factory=WordIndex)
     patterns: list[CompiledPattern] = field(default_factory=list)
+    index: PatternIndex = field(default_factory=lambda: PatternIndex([]))
     categories: dict[str, _CategoryRules] = field(default_factory=dict)
 
     @classmethod
@@ -84,12 +84,11 @@ class RuleSet:
                                         for a in cat.allow_phrases) + r")\b")
             if cat.links or cat.contacts:
                 cr.contacts = ContactMatcher(cat.links, cat.contacts)
+        rs.index = PatternIndex(rs.patterns)
         return rs
 
-    def match(self, nt: NormalizedText, article: Article | None = None,
-              screen: bool = True) -> list[Reason]:
-        """All rule reasons for one normalised comment, in policy category order.
-        ``screen=False`` skips the quick clearance of plain comments (for tests)."""
+    def match(self, nt: NormalizedText, article: Article | None = None) -> list[Reason]:
+        """All rule reasons for one normalised comment, in policy category order."""
         found: dict[tuple[str, str, str], list[Evidence]] = {}
 
         def add(category: str, rule_id: str, action: str, ev: Evidence) -> None:
@@ -98,8 +97,7 @@ class RuleSet:
                 bucket.append(ev)
 
         original = nt.original
-        if not (screen and self._clear(nt)):
-            self._match_words_and_phrases(nt, add)
+        self._match_words_and_phrases(nt, add)
         for name, cr in self.categories.items():
             if cr.contacts is not None:
                 for ch in cr.contacts.find(nt):
@@ -126,18 +124,6 @@ class RuleSet:
                 message=_message(category, rule_id, evidence)))
         return reasons
 
-    def _clear(self, nt: NormalizedText) -> bool:
-        """True when no word list and no phrase pattern can fire (see rules/screen.py)."""
-        plain = words_if_plain(nt.folded, nt.origin is None)
-        if plain is None:
-            return False
-        lookups, phrase = plain
-        if not self.words.exact.keys().isdisjoint(lookups):
-            return False
-        if self.words.embedded and any_stem_in(nt.folded, (s for s, _ in self.words.embedded)):
-            return False
-        return not any(p.may_match(phrase) for p in self.patterns)
-
     def _match_words_and_phrases(self, nt: NormalizedText, add) -> None:  # type: ignore[no-untyped-def]
         original = nt.original
         for tok in nt.tokens:
@@ -147,7 +133,7 @@ class RuleSet:
                     add(hit.category, f"{hit.category}.words", hit.action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))
-        for ph in find(self.patterns, nt):
+        for ph in find(self.index, nt):
             p = ph.pattern
             add(p.category, p.rule_id, p.action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],

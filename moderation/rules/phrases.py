@@ -47,7 +47,29 @@ def phrase_regex(entries: list[str]) -> str | None:
     return r"\b(?:" + "|".join(r"\s+".join(re.escape(w) for w in e.split()) for e in multi) + r")\b"
 
 
-def find(patterns: list[CompiledPattern], nt: NormalizedText,
+class PatternIndex:
+    """Which patterns a comment's words can wake: each pattern is filed under the words of its
+    cheapest required set, so one set intersection finds the few worth a full check."""
+
+    def __init__(self, patterns: list[CompiledPattern]) -> None:
+        self.patterns = patterns
+        self.always = [p for p in patterns if p.triggers is None]
+        self.by_word: dict[str, list[CompiledPattern]] = {}
+        for p in patterns:
+            if p.triggers is not None:
+                for word in p.triggers[0]:
+                    self.by_word.setdefault(word, []).append(p)
+
+    def candidates(self, words: frozenset[str] | set[str]) -> list[CompiledPattern]:
+        """Patterns that may match, in policy order."""
+        woken = {id(p): p for w in self.by_word.keys() & words for p in self.by_word[w]}
+        if not woken:
+            return list(self.always)
+        return [p for p in self.patterns
+                if p.triggers is None or (id(p) in woken and p.may_match(words))]
+
+
+def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
          prefilter: bool = True) -> list[PhraseHit]:
     """Every match of every pattern, mapped back to the original text. Patterns whose required
     words are all absent from the comment are skipped (``prefilter=False`` runs them all)."""
@@ -55,10 +77,13 @@ def find(patterns: list[CompiledPattern], nt: NormalizedText,
     stream = nt.stream
     if not stream:
         return hits
-    words = frozenset(_NON_WORD.split(stream))
-    for p in patterns:
-        if prefilter and not p.may_match(words):
-            continue
+    if isinstance(patterns, PatternIndex):
+        todo = (patterns.candidates(frozenset(_NON_WORD.split(stream))) if prefilter
+                else patterns.patterns)
+    else:
+        words = frozenset(_NON_WORD.split(stream))
+        todo = [p for p in patterns if not prefilter or p.may_match(words)]
+    for p in todo:
         for m in p.regex.finditer(stream):
             if m.end() == m.start():
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,11 @@ from tests.service.support import CallbackReceiver, ServerThread, payload, signe
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The docs' screenshots are refreshed only on request (MODERATION_UPDATE_SCREENSHOTS=1), so a
+# test run never modifies tracked files; otherwise they go to a temporary folder.
+SHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+         if os.environ.get("MODERATION_UPDATE_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "moderation-screenshots")
 
 THREAT = "you will regret this"
 SCRIPT = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned=2\"> " \
