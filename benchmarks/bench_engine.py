@@ -186,10 +186,16 @@ def main() -> None:
     print("rule layer (normalize + RuleSet.match), per comment:")
     line("median", f"{rule_median * 1e6:.1f} us", "(target <= 50 us)")
     line("p99", f"{pct(rs, 0.99) * 1e6:.1f} us")
-    norm = per_call(normalize, comments, repeat)
+    def normalize_and_tokenize(text: str) -> object:
+        nt = normalize(text)
+        return nt.stream  # tokens are built lazily: force them here, so "match" is matching only
+
+    norm = per_call(normalize_and_tokenize, comments, repeat)
     normalized = [normalize(t) for t in comments]
+    for nt in normalized:
+        _ = nt.stream
     match = per_call(rules.match, normalized, repeat)  # type: ignore[arg-type]
-    line("  of which normalize (median)", f"{statistics.median(norm) * 1e6:.1f} us")
+    line("  of which normalize + tokenize (median)", f"{statistics.median(norm) * 1e6:.1f} us")
     line("  of which RuleSet.match (median)", f"{statistics.median(match) * 1e6:.1f} us")
 
     # 2. whole engine
