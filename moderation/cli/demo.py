@@ -153,7 +153,10 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
             click.echo(f"{label} {c['id']}  {text[:90]}{'…' if len(text) > 90 else ''}")
             for reason in decision.get("reasons", []):
                 click.echo(f"           - {reason.get('message')}")
-    time.sleep(0.5)  # let the last callbacks land
+    finals = counts.get("approve", 0) + counts.get("reject", 0)
+    deadline = time.monotonic() + 15  # callbacks are sent in the background: let them land
+    while len(_Receiver.received) < finals and time.monotonic() < deadline:
+        time.sleep(0.05)
     summary = ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))
     click.echo(f"\n{len(comments)} comments: {summary}; "
                f"{len(_Receiver.received)} callbacks received by the CMS (final decisions only; "
