@@ -121,6 +121,7 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
     from moderation import signing
 
     comments = _load_seeds(seeds_dir)
+    _Receiver.received.clear()
     receiver, callback_url = _start_receiver()
     _ensure_site(callback_url)
     port = port or (8000 if serve else _free_port())
