@@ -1,4 +1,5 @@
-"""Fixtures shared by every test package: the store on SQLite and on PostgreSQL.
+"""Fixtures shared by every test package: the store on SQLite and on PostgreSQL, and the CMS
+callback receiver.
 
 PostgreSQL: one fresh database per test run, created from MODERATION_TEST_POSTGRES_URL (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) and dropped at the end; every table is
@@ -18,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from moderation.store import migrate
 from moderation.store.db import Database
+from tests.service.support import SECRET, CallbackReceiver
 
 PG_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -63,3 +65,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     eng.dispose()
     return url
+
+
+@pytest.fixture
+def receiver() -> Iterator[CallbackReceiver]:
+    """The CMS side: a real HTTP server on loopback that checks signatures and records calls."""
+    r = CallbackReceiver(SECRET).start()
+    yield r
+    r.stop()

@@ -31,6 +31,7 @@ from typing import Any
 import click
 
 from moderation.errors import ScorerUnavailable
+from moderation.scorers.base import STANDARD_LABELS
 
 INSTALL_HINT = "pip install '.[detoxify]'"
 
@@ -59,12 +60,7 @@ LABEL_MAP: dict[str, str] = {
 
 #: Output order of ``labels``: the standard labels first, then Detoxify's extra one.
 LABEL_ORDER: tuple[str, ...] = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
+    *(label for label in STANDARD_LABELS if label != "spam"),  # Detoxify has no spam head
     "sexual_explicit",
 )
 

@@ -43,13 +43,6 @@ def registry() -> PolicyRegistry:
 
 
 @pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    r = CallbackReceiver(SECRET).start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
 def rt(db_url: str, registry: PolicyRegistry, receiver: CallbackReceiver) -> Iterator[Runtime]:
     runtime = Runtime.build(make_settings(db_url), registry=registry)
     add_site(runtime, "site1", callback_url=receiver.url)

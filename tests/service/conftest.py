@@ -16,9 +16,7 @@ import pytest
 from moderation.config import Settings
 from moderation.runtime import Runtime
 from moderation.store import repository as repo
-from tests.service.support import StubRegistry, free_port, wait_until
-
-SECRET = "whsec_test_secret"
+from tests.service.support import SECRET, StubRegistry, free_port, wait_until
 
 
 class RedisServer:

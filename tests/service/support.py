@@ -27,6 +27,9 @@ from moderation.policies_registry import PolicyRegistry
 REPO = Path(__file__).resolve().parents[2]
 STUB_MAX_LENGTH = 500
 
+#: The signing secret of the sites the tests register.
+SECRET = "whsec_test_secret"
+
 
 class StubEngine:
     """Rejects texts containing "badword", sends "maybe" to review, sleeps on "slow:<s>"."""

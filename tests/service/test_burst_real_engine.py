@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -51,13 +50,6 @@ def scorer_name() -> str:
         return "sklearn"
     except ScorerUnavailable:
         return "none"
-
-
-@pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    r = CallbackReceiver(SECRET).start()
-    yield r
-    r.stop()
 
 
 def test_burst_of_2000_reconciles(db_url: str, redis_url: str,

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -16,13 +15,6 @@ from moderation.runtime import Runtime
 from moderation.store.schema import CallbackAttempt, CallbackDelivery
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
 from tests.service.support import CallbackReceiver, payload, signed, wait_until
-
-
-@pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    r = CallbackReceiver(SECRET).start()
-    yield r
-    r.stop()
 
 
 def run_app(rt: Runtime) -> TestClient:

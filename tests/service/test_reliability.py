@@ -36,13 +36,6 @@ pytestmark = [pytest.mark.redis, pytest.mark.timeout(180)]
 
 
 @pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    r = CallbackReceiver(SECRET).start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
 def settings(db_url: str, redis_url: str) -> Settings:
     return make_settings(db_url, redis_url)
 
