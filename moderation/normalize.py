@@ -64,7 +64,6 @@ _TRAIL_STRIP = ".,;:?!\"')]}>»”’…`-–—*~"
 # a token split by anything else ("he/she", "and/or") is not joined back into one word.
 _JOINERS = frozenset(".-_*~^'`•·,:+=")
 _SPACE_RUN = re.compile(r"\S+")
-_NON_LETTER = re.compile(r"[^\w]|[\d_]")
 # Where a sentence or line ends between two tokens: phrase patterns must not run across it.
 _BOUNDARY = re.compile(r"[.!?;\n]")
 _REPEAT3 = re.compile(r"(.)\1{2,}")

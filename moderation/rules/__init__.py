@@ -77,8 +77,6 @@ class RuleSet:
                 rs.patterns.append(CompiledPattern.compile(
                     name, f"{name}.{p.id}", policy.expand(p.pattern), p.action or cat.action))
             if cat.allow_phrases:
-                cr.allow_phrases = re.compile(phrase_regex(
-                    [a if " " in a else a + " " for a in cat.allow_phrases]) or r"(?!)")
                 cr.allow_phrases = re.compile(
                     r"\b(?:" + "|".join(r"\s+".join(map(re.escape, a.lower().split()))
                                         for a in cat.allow_phrases) + r")\b")
