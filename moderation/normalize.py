@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,6 +65,7 @@ _TRAIL_STRIP = ".,;:?!\"')]}>»”’…`-–—*~"
 # a token split by anything else ("he/she", "and/or") is not joined back into one word.
 _JOINERS = frozenset(".-_*~^'`•·,:+=")
 _SPACE_RUN = re.compile(r"\S+")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
 # Where a sentence or line ends between two tokens: phrase patterns must not run across it.
 _BOUNDARY = re.compile(r"[.!?;\n]")
 _REPEAT3 = re.compile(r"(.)\1{2,}")
@@ -91,11 +93,16 @@ def _fold_char(ch: str) -> str:
     return out
 
 
+# Typographic punctuation that folding leaves as it is (curly quotes, dashes, guillemets): a text
+# whose only non-ASCII characters are these folds to its own lower case, character for character.
+_IDENTITY_PUNCTUATION = dict.fromkeys(map(ord, "\u2019\u2018\u201c\u201d\u2013\u2014\u00ab\u00bb"))
+
+
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Fold a text for matching. Returns (folded, origin) where ``origin[i]`` is the index in
-    ``text`` of folded character ``i``; ``origin`` is None when it is the identity (pure ASCII
-    with no control characters), which is the common, fast case."""
-    if text.isascii():
+    ``text`` of folded character ``i``; ``origin`` is None when it is the identity (ASCII, or
+    ASCII with curly quotes and dashes), which is the common, fast case."""
+    if text.isascii() or text.translate(_IDENTITY_PUNCTUATION).isascii():
         return text.lower(), None
     out: list[str] = []
     origin: list[int] = []
@@ -130,7 +137,8 @@ class NormalizedText:
     """Matching view of one comment. Tokens and the phrase stream are built on first use: the
     rule layer can often clear a plain comment from ``folded`` alone (see RuleSet.match)."""
 
-    __slots__ = ("original", "folded", "origin", "_tokens", "_stream", "_stream_tokens")
+    __slots__ = ("original", "folded", "origin", "_tokens", "_stream", "_stream_tokens",
+                 "_alnum_words")
 
     def __init__(self, original: str, folded: str, origin: list[int] | None) -> None:
         self.original = original
@@ -140,6 +148,16 @@ class NormalizedText:
         self._stream = ""
         # (stream start, stream end, token) triples, ascending, for mapping back.
         self._stream_tokens: list[tuple[int, int, Token]] = []
+        self._alnum_words: frozenset[str] | None = None
+
+    @property
+    def alnum_words(self) -> frozenset[str]:
+        """Every maximal run of ``[a-z0-9]`` in ``folded``: one C-level pass that lets cheap
+        screens ask "is this word anywhere?" with a set lookup instead of a regex scan. A word
+        that a ``\\b``-delimited regex finds is always one of these runs."""
+        if self._alnum_words is None:
+            self._alnum_words = frozenset(_ALNUM_RUN.findall(self.folded))
+        return self._alnum_words
 
     @property
     def tokens(self) -> list[Token]:
@@ -207,13 +225,21 @@ def tokenize(nt: NormalizedText) -> None:
     stream_parts: list[tuple[str, Token | None]] = []
     spaced: list[Token] = []  # current run of single letters
     prev_end = 0
+    pending_boundary = False  # a sentence ended: mark it before the next part, never at the end
+
+    def emit(form: str, tok: Token) -> None:
+        nonlocal pending_boundary
+        if pending_boundary:
+            stream_parts.append(("|", None))
+            pending_boundary = False
+        stream_parts.append((form, tok))
 
     def flush_spaced() -> None:
         if len(spaced) >= 3:
-            _add_spaced_run(spaced, tokens, stream_parts)
+            _add_spaced_run(spaced, tokens, emit)
         else:
             for t in spaced:
-                stream_parts.append((t.form, t))
+                emit(t.form, t)
         spaced.clear()
 
     # Sentence/line ends, found once; a pointer walks them alongside the tokens.
@@ -236,7 +262,7 @@ def tokenize(nt: NormalizedText) -> None:
             if stream_parts:
                 if spaced:
                     flush_spaced()
-                stream_parts.append(("|", None))
+                pending_boundary = True
             while bi < nb and boundaries[bi] < a:
                 bi += 1
         prev_end = b if b > a else a
@@ -254,7 +280,7 @@ def tokenize(nt: NormalizedText) -> None:
                 continue
             if spaced:
                 flush_spaced()
-            stream_parts.append((core, tok))
+            emit(core, tok)
             continue
         if len(core) == 1 and core in LEET:  # a spaced-out leet letter: "$ h i t"
             tok = Token(LEET[core], start, end)
@@ -268,7 +294,7 @@ def tokenize(nt: NormalizedText) -> None:
             continue
         flush_spaced()
         for t in produced:
-            stream_parts.append((t.form, t))
+            emit(t.form, t)
     flush_spaced()
 
     nt._tokens = tokens
@@ -350,7 +376,7 @@ def _is_wildcard_word(leet: str) -> bool:
 
 
 def _add_spaced_run(run: list[Token], tokens: list[Token],
-                    stream_parts: list[tuple[str, Token | None]]) -> None:
+                    emit: Callable[[str, Token], None]) -> None:
     """Letters spaced out (``f u c k``): add every sub-run of 3+ letters as a candidate word and
     put the whole run, joined, in the phrase stream (``k i l l yourself`` -> ``kill yourself``)."""
     run = run[:_MAX_SPACED_RUN]
@@ -362,11 +388,11 @@ def _add_spaced_run(run: list[Token], tokens: list[Token],
             form = "".join(t.form for t in run[i:j])
             tokens.append(Token(form, run[i].start, run[j - 1].end, synthetic=True))
     if run[0].form in ("a", "i") and n >= 4:  # "you are a f u c k": keep the article apart
-        stream_parts.append((run[0].form, run[0]))
+        emit(run[0].form, run[0])
         run = run[1:]
     whole = Token("".join(t.form for t in run), run[0].start, run[-1].end)
     tokens.append(whole)
-    stream_parts.append((whole.form, whole))
+    emit(whole.form, whole)
 
 
 def normalize(text: str) -> NormalizedText:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from moderation.models import Article, Evidence, Reason
 from moderation.normalize import NormalizedText
-from moderation.policy import Category, Policy
+from moderation.policy import Category, Policy, RelevanceRules
 from moderation.rules.contacts import ContactHit, ContactMatcher
-from moderation.rules.phrases import CompiledPattern, PatternIndex, find, phrase_regex
+from moderation.rules.phrases import CompiledPattern, PatternIndex, any_match, find, phrase_regex
+from moderation.rules.plain import plain_view
+from moderation.rules.prefilter import split_alternatives
 from moderation.rules.relevance import off_topic
 from moderation.rules.words import WordIndex, canonical
 
@@ -46,6 +48,10 @@ class RuleSet:
     words: WordIndex = field(default_factory=WordIndex)
     patterns: list[CompiledPattern] = field(default_factory=list)
     index: PatternIndex = field(default_factory=lambda: PatternIndex([]))
+    #: the same patterns split into their alternatives, for clearing plain comments
+    alternatives: PatternIndex = field(default_factory=lambda: PatternIndex([]))
+    _contacts: list[ContactMatcher] = field(default_factory=list)
+    _relevance: list[RelevanceRules] = field(default_factory=list)
     categories: dict[str, _CategoryRules] = field(default_factory=dict)
 
     @classmethod
@@ -82,11 +88,23 @@ class RuleSet:
                                         for a in cat.allow_phrases) + r")\b")
             if cat.links or cat.contacts:
                 cr.contacts = ContactMatcher(cat.links, cat.contacts)
+        rs._contacts = [cr.contacts for cr in rs.categories.values() if cr.contacts is not None]
+        rs._relevance = [cr.category.relevance for cr in rs.categories.values()
+                         if cr.category.relevance is not None]
         rs.index = PatternIndex(rs.patterns)
+        rs.alternatives = PatternIndex([
+            CompiledPattern.compile(p.category, p.rule_id, alt, p.action)
+            for p in rs.patterns for alt in split_alternatives(p.regex.pattern)])
         return rs
 
-    def match(self, nt: NormalizedText, article: Article | None = None) -> list[Reason]:
-        """All rule reasons for one normalised comment, in policy category order."""
+    def match(self, nt: NormalizedText, article: Article | None = None, *,
+              fast: bool = True) -> list[Reason]:
+        """All rule reasons for one normalised comment, in policy category order.
+
+        ``fast`` first tries to clear a plain comment without tokenizing it (rules/plain.py);
+        the answer is the same either way (tests/engine/test_plain.py)."""
+        if fast and self._clears_plain(nt, article):
+            return []
         found: dict[tuple[str, str, str], list[Evidence]] = {}
 
         def add(category: str, rule_id: str, action: str, ev: Evidence) -> None:
@@ -121,6 +139,24 @@ class RuleSet:
                 rule_id=rule_id, evidence=evidence,
                 message=_message(category, rule_id, evidence)))
         return reasons
+
+    def _clears_plain(self, nt: NormalizedText, article: Article | None) -> bool:
+        """True when no rule can fire on a plain comment, proved from its plain view: no listed
+        word among its words, no phrase pattern matching its stream, no contact detail, and on
+        topic. False means "not proved", and the full matcher runs."""
+        view = plain_view(nt)
+        if view is None or self.words.may_hit(view.terms, nt.folded):
+            return False
+        if any_match(self.alternatives, view.stream, view.terms):
+            return False
+        for contacts in self._contacts:
+            if contacts.find(nt, view.terms):
+                return False
+        if article is not None:
+            for rel in self._relevance:
+                if off_topic(nt, article, rel.min_words, rel.min_overlap):
+                    return False
+        return True
 
     def _match_words_and_phrases(self, nt: NormalizedText, add) -> None:  # type: ignore[no-untyped-def]
         original = nt.original

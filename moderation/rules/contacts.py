@@ -28,7 +28,9 @@ _TLD_WORDS = "me|in|it|us|co|ai|to|is|so|be|am|at|no|my|tv|fm|la|ly|id|do|go|im|
 
 _DOT_SPELLED = r"(?:\s*[\[\(\{<]\s*(?:dot|\.)\s*[\]\)\}>]\s*|\s+dot\s+|\s*\.\s+|\s+\.\s*)"
 _DOT = rf"(?:\.|{_DOT_SPELLED})"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# Atomic: a label never gives characters back (what follows one, a dot or a space, cannot be a
+# label character), which spares the engine retrying every shorter label at every word.
+_LABEL = r"(?>[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)"
 _AFTER = r"(?![a-z0-9-])(?!\s+(?:bubble|boom|bust|era|crash|companies|company|startups?)\b)"
 
 _DOMAIN = re.compile(
@@ -41,7 +43,7 @@ _EMAIL_PROVIDERS = (
     "yandex|gmx|zoho|inbox|rocketmail|ymail"
 )
 _AT_STRICT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*(?:at|@)\s*[\]\)\}>]\s*)"
-_LOCAL = r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*"
+_LOCAL = r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*+"  # possessive, as _LABEL
 _EMAIL = re.compile(
     # plain: name@mail.example.org
     rf"{_LOCAL}@{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,10}}\b"
@@ -77,20 +79,64 @@ _DATE_OR_TIME = re.compile(
     r"|\b\d{1,2}:\d\d\b"
 )
 
-# Cheap screens: the full patterns above are costly to try at every position, and most
-# comments hold no e-mail, link or phone number at all.
-_EMAIL_HINT = re.compile(rf"@|[\[\(\{{<]\s*at\s*[\]\)\}}>]|\sat\s+(?:{_EMAIL_PROVIDERS})\b")
-_LINK_HINT = re.compile(
-    rf"(?:\.|\bdot\b|[\]\)\}}>])\s*(?:{_TLD_STRICT}|{_TLD_WORDS})(?![a-z0-9])"
-    r"|h\s*[tx]\s*[tx]\s*p|www\s*\."
-)
-_DIGIT = re.compile(r"\d")
+# Cheap screens, so that the full patterns above (costly to try at every position) run only on
+# comments that could hold what they look for. Each screen is a superset test built from C-level
+# string operations and the comment's set of alphanumeric runs (``NormalizedText.alnum_words``);
+# tests/engine/test_contacts_screens.py checks on real comments that a screen never hides a match.
+_TLDS_STRICT = frozenset(_TLD_STRICT.split("|"))
+_TLDS_WORDS = frozenset(_TLD_WORDS.split("|"))
+_PROVIDERS = frozenset(_EMAIL_PROVIDERS.split("|"))
+_MESSENGER_WORDS = frozenset(
+    "whats whatsapp watsapp whatsap telegram signal viber wechat kik snapchat snap instagram "
+    "insta skype discord line".split())
+_NUMBER_WORD_SET = frozenset({"zero", "oh", "one", "two", "three", "four", "five", "six",
+                              "seven", "eight", "nine"})
+# What follows a dot or a closing bracket: a top-level domain candidate (spaces kept apart, since
+# only the strict TLDs may follow a spaced dot).
+_AFTER_DOT = re.compile(r"[.\]\)\}>](\s*)([a-z0-9]+)")
+_AT_PROVIDER = re.compile(rf"at\s+(?:{_EMAIL_PROVIDERS})(?![a-z0-9])")
 _NUMBER_WORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
+_OPENERS = "[({<"
+_DIGIT = re.compile(r"\d")
 
 
-def _may_hold_phone(text: str, min_digits: int) -> bool:
-    digits = len(_DIGIT.findall(text))
-    return digits >= min_digits or digits + len(_NUMBER_WORD.findall(text)) >= min_digits
+def _may_hold_email(text: str, words: frozenset[str] | set[str]) -> bool:
+    if "@" in text:
+        return True
+    if "at" not in words:
+        return False
+    if any(b in text for b in _OPENERS):  # "name [at] mail [dot] com"
+        return True
+    return not words.isdisjoint(_PROVIDERS) and _AT_PROVIDER.search(text) is not None
+
+
+def _may_hold_link(text: str, words: frozenset[str] | set[str]) -> bool:
+    if "www" in text or (":" in text and "/" in text):
+        return True
+    strict = not words.isdisjoint(_TLDS_STRICT)
+    if strict and "dot" in words:  # "example dot com"
+        return True
+    if not strict:  # only a word TLD right after a plain dot can make a domain ("site.me")
+        return any("." + w in text for w in _TLDS_WORDS.intersection(words))
+    return any(w in _TLDS_STRICT or (not space and w in _TLDS_WORDS)
+               for space, w in _AFTER_DOT.findall(text))
+
+
+def _may_hold_messenger(text: str, words: frozenset[str] | set[str]) -> bool:
+    return not words.isdisjoint(_MESSENGER_WORDS) or "me/" in text
+
+
+def _may_hold_phone(text: str, words: frozenset[str] | set[str], min_digits: int) -> bool:
+    if text.isascii():
+        raw = text.encode()
+        digits = len(raw) - len(raw.translate(None, b"0123456789"))
+    else:  # \d also matches other scripts' digits, which phone patterns accept
+        digits = len(_DIGIT.findall(text))
+    if digits >= min_digits:
+        return True
+    if words.isdisjoint(_NUMBER_WORD_SET):
+        return False
+    return digits + len(_NUMBER_WORD.findall(text)) >= min_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +163,20 @@ class ContactMatcher:
         self.links = links
         self.contacts = contacts
 
-    def find(self, nt: NormalizedText) -> list[ContactHit]:
+    def find(self, nt: NormalizedText, words: frozenset[str] | set[str] | None = None
+             ) -> list[ContactHit]:
+        """Every contact detail in a comment. ``words``: a superset of the comment's [a-z0-9]
+        runs, for the screens (by default ``nt.alnum_words``)."""
         text = nt.folded
+        if words is None:
+            words = nt.alnum_words
+        c = self.contacts
+        email = bool(c and c.email and _may_hold_email(text, words))
+        messenger = bool(c and c.messenger and _may_hold_messenger(text, words))
+        link = self.links is not None and _may_hold_link(text, words)
+        phone = bool(c and c.phone and _may_hold_phone(text, words, c.min_phone_digits))
+        if not (email or messenger or link or phone):
+            return []  # the common case: nothing that could be a contact detail
         hits: list[ContactHit] = []
         taken: list[tuple[int, int]] = []
 
@@ -132,19 +190,20 @@ class ContactMatcher:
         def free(a: int, b: int) -> bool:
             return all(b <= s or a >= e for s, e in taken)
 
-        c = self.contacts
-        if c is not None and (c.email or c.phone or c.messenger):
-            if c.email and _EMAIL_HINT.search(text):
-                for m in _EMAIL.finditer(text):
-                    value = _undot(m.group(0).replace("[at]", "@"))
-                    add("email", value, m.start(), m.end(), c.email)
-            if c.messenger:
-                for m in _MESSENGER.finditer(text):
-                    if free(m.start(), m.end()):
-                        add("messenger", m.group(0), m.start(), m.end(), c.messenger)
-        if self.links is not None and _LINK_HINT.search(text):
+        if email:
+            assert c is not None and c.email
+            for m in _EMAIL.finditer(text):
+                value = _undot(m.group(0).replace("[at]", "@"))
+                add("email", value, m.start(), m.end(), c.email)
+        if messenger:
+            assert c is not None and c.messenger
+            for m in _MESSENGER.finditer(text):
+                if free(m.start(), m.end()):
+                    add("messenger", m.group(0), m.start(), m.end(), c.messenger)
+        if link:
             self._links(nt, add, free)
-        if c is not None and c.phone and _may_hold_phone(text, c.min_phone_digits):
+        if phone:
+            assert c is not None
             for m in _DIGITS_OR_WORDS.finditer(text):
                 if not free(m.start(), m.end()):
                     continue

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from moderation.normalize import NormalizedText
-from moderation.rules.prefilter import required_words
+from moderation.rules.prefilter import required_literal, required_words
 
 # Split like ``\b`` does, so a word glued to punctuation ("ep?son") still counts as "son".
 _NON_WORD = re.compile(r"\W+")
@@ -20,6 +20,8 @@ class CompiledPattern:
     action: str
     #: every match holds a word of each of these sets (None: unknown, always run); prefilter.py
     triggers: tuple[frozenset[str], ...] | None = field(default=None, compare=False)
+    #: every match holds this text (None: no such literal known)
+    literal: str | None = field(default=None, compare=False)
 
     def may_match(self, words: frozenset[str] | set[str]) -> bool:
         """False only when a required word is surely absent from the comment."""
@@ -27,7 +29,8 @@ class CompiledPattern:
 
     @classmethod
     def compile(cls, category: str, rule_id: str, pattern: str, action: str) -> CompiledPattern:
-        return cls(category, rule_id, re.compile(pattern), action, required_words(pattern))
+        return cls(category, rule_id, re.compile(pattern), action, required_words(pattern),
+                   required_literal(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +56,19 @@ class PatternIndex:
 
     def __init__(self, patterns: list[CompiledPattern]) -> None:
         self.patterns = patterns
-        self.always = [p for p in patterns if p.triggers is None]
-        self.by_word: dict[str, list[CompiledPattern]] = {}
-        for p in patterns:
+        self.always = [i for i, p in enumerate(patterns) if p.triggers is None]
+        self.by_word: dict[str, list[int]] = {}  # word -> positions of the patterns it wakes
+        for i, p in enumerate(patterns):
             if p.triggers is not None:
                 for word in p.triggers[0]:
-                    self.by_word.setdefault(word, []).append(p)
+                    self.by_word.setdefault(word, []).append(i)
 
     def candidates(self, words: frozenset[str] | set[str]) -> list[CompiledPattern]:
         """Patterns that may match, in policy order."""
-        woken = {id(p): p for w in self.by_word.keys() & words for p in self.by_word[w]}
-        if not woken:
-            return list(self.always)
-        return [p for p in self.patterns
-                if p.triggers is None or (id(p) in woken and p.may_match(words))]
+        woken = {i for w in self.by_word.keys() & words for i in self.by_word[w]}
+        woken.update(self.always)
+        patterns = self.patterns
+        return [patterns[i] for i in sorted(woken) if patterns[i].may_match(words)]
 
 
 def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
@@ -90,3 +92,31 @@ def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
             start, end = nt.stream_span_to_original(m.start(), m.end())
             hits.append(PhraseHit(p, m.start(), m.end(), start, end))
     return hits
+
+
+def any_match(index: PatternIndex, stream: str, words: frozenset[str] | set[str]) -> bool:
+    """Does any pattern match this phrase stream at all (a non-empty match)? For clearing a plain
+    comment, where no evidence is needed; ``words`` is a superset of the stream's words. The
+    loops are written out: this runs for most comments."""
+    if not stream:
+        return False
+    by_word = index.by_word
+    woken = {i for w in by_word.keys() & words for i in by_word[w]}
+    woken.update(index.always)
+    patterns = index.patterns
+    for i in woken:
+        p = patterns[i]
+        if p.literal is not None and p.literal not in stream:
+            continue
+        if p.triggers is not None:
+            for t in p.triggers:
+                if t.isdisjoint(words):
+                    break
+            else:
+                t = None
+            if t is not None:
+                continue
+        for m in p.regex.finditer(stream):
+            if m.end() > m.start():
+                return True
+    return False

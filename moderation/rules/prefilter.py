@@ -13,6 +13,7 @@ changes a result.
 
 from __future__ import annotations
 
+import re
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -198,3 +199,145 @@ def _cost(words: frozenset[str]) -> tuple[float, int]:
     expected number of its words in a comment (an everyday word counts 1, another 0.02)."""
     common = sum(1 for w in words if w in _COMMON)
     return (common + 0.02 * (len(words) - common), len(words))
+
+
+_MAX_ALTERNATIVES = 256
+# Inline flags apply to the whole pattern and backreferences count groups: leave those whole.
+_UNSPLITTABLE = re.compile(r"^\(\?[aiLmsux]+\)|\\[1-9]|\(\?P=")
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """Patterns that together match where ``pattern`` matches: its top-level alternatives, and
+    the alternatives of a group that spans all of it (``\\b(?:a|b)\\b`` -> ``\\b(?:a)\\b``,
+    ``\\b(?:b)\\b``). Each alternative has its own, stronger required words ("work from home"
+    needs all three), so a comment wakes far fewer of them than of the whole alternation. Only
+    for asking "does anything match?": match spans may differ from the whole pattern's."""
+    if _UNSPLITTABLE.search(pattern):
+        return [pattern]
+    parts = _top_level_split(pattern)
+    if len(parts) > 1:
+        out = [alt for part in parts for alt in split_alternatives(part)]
+        return out if len(out) <= _MAX_ALTERNATIVES else parts
+    group = _spanning_group(pattern)
+    if group is None:
+        return [pattern]
+    prefix, inner, suffix = group
+    inner_parts = split_alternatives(inner)
+    if len(inner_parts) == 1:
+        return [pattern]
+    return [f"{prefix}(?:{alt}){suffix}" for alt in inner_parts]
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    """Split at ``|`` outside groups and character classes."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":  # "[]...]": a literal "]" first
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+_ANCHORS = ("", r"\b", "^", r"(?:^|\|\s+)")
+
+
+def _spanning_group(pattern: str) -> tuple[str, str, str] | None:
+    """``prefix(?:inner)suffix`` where the prefix and suffix are only word boundaries or
+    anchors (so the group is not quantified either); None otherwise."""
+    for prefix in sorted(_ANCHORS, key=len, reverse=True):
+        if not pattern.startswith(prefix + "(?:"):
+            continue
+        open_at = len(prefix)
+        close_at = _matching_paren(pattern, open_at)
+        if close_at is None:
+            return None
+        suffix = pattern[close_at + 1:]
+        if suffix not in ("", r"\b"):
+            return None
+        return prefix, pattern[open_at + 3:close_at], suffix
+    return None
+
+
+def _matching_paren(pattern: str, open_at: int) -> int | None:
+    depth = 0
+    i = open_at
+    in_class = False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def required_literal(pattern: str) -> str | None:
+    """The longest run of literal characters that every match of ``pattern`` contains (3 or more
+    characters), or None. A C-level substring test then skips the regex in most comments even
+    where no whole word can be required ("my youtube" also matches "my youtubers")."""
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - never skip an unparsable pattern
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best = ""
+    for run in _literal_runs(list(parsed)):
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 3 else None
+
+
+def _literal_runs(seq: list[Item]) -> list[str]:
+    """Literal runs in a sequence every match goes through (groups without alternatives and
+    repeats of at least one are looked into; a run ends at anything else)."""
+    runs: list[str] = []
+    current: list[str] = []
+    for op, av in seq:
+        if op == C.LITERAL:
+            current.append(chr(av))
+            continue
+        if current:
+            runs.append("".join(current))
+            current = []
+        if op == C.SUBPATTERN:
+            runs.extend(_literal_runs(list(av[-1])))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            runs.extend(_literal_runs(list(av[2])))
+    if current:
+        runs.append("".join(current))
+    return runs

@@ -79,6 +79,17 @@ class WordIndex:
         ("hell", "kill"), which a wildcard spelling like ``he##`` may stand for."""
         self._removed.update(canonical(e) for e in entries)
 
+    def may_hit(self, words: frozenset[str] | set[str], folded: str) -> bool:
+        """Could a plain comment with these words hit a list? (Any listed form among them, or an
+        embedded stem anywhere in the text.) Plain comments have no leetspeak, wildcards or
+        stretched words, so exact forms are all there is to check."""
+        if not self.exact.keys().isdisjoint(words):
+            return True
+        for stem, _ in self.embedded:
+            if stem in folded:
+                return True
+        return False
+
     def lookup(self, tok: Token) -> list[WordHit]:
         """Every list hit for a token (memoised: the same words come back in every comment)."""
         key = (tok.form, tok.alts, tok.wildcard, tok.synthetic)
