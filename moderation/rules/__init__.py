@@ -150,7 +150,8 @@ class RuleSet:
         if any_match(self.alternatives, view.stream, view.terms):
             return False
         for contacts in self._contacts:
-            if contacts.find(nt, view.terms):
+            if contacts.may_hold(nt.folded, view.terms, view.marks) and contacts.find(
+                    nt, view.terms):
                 return False
         if article is not None:
             for rel in self._relevance:

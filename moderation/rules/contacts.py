@@ -139,6 +139,30 @@ def _may_hold_phone(text: str, words: frozenset[str] | set[str], min_digits: int
     return digits + len(_NUMBER_WORD.findall(text)) >= min_digits
 
 
+def chunk_marks(chunk: str) -> str:
+    """What the screens look for inside one whitespace-free chunk of a comment, as one mark per
+    feature; the plain-comment path caches this per chunk and screens a comment from the joined
+    marks (``ContactMatcher.may_hold``) instead of searching its text."""
+    marks = ""
+    if "@" in chunk:
+        marks += "@"
+    if any(b in chunk for b in _OPENERS):
+        marks += "O"
+    if "www" in chunk:
+        marks += "W"
+    if ":" in chunk:
+        marks += ":"
+    if "/" in chunk:
+        marks += "/"
+    if "me/" in chunk:
+        marks += "M"
+    if "." in chunk and any("." + w in chunk for w in _TLDS_WORDS):
+        marks += "D"
+    if any(d in chunk for d in "0123456789"):
+        marks += "9"
+    return marks
+
+
 @dataclass(frozen=True, slots=True)
 class ContactHit:
     kind: str  # link | shortener | blocked_link | email | phone | messenger
@@ -162,6 +186,28 @@ class ContactMatcher:
     def __init__(self, links: LinkRules | None, contacts: ContactRules | None) -> None:
         self.links = links
         self.contacts = contacts
+
+    def may_hold(self, text: str, words: frozenset[str] | set[str], marks: str) -> bool:
+        """The screens of ``find``, answered from a plain comment's chunk marks (see
+        ``chunk_marks``) and word set: the same answer, without scanning the text."""
+        c = self.contacts
+        if c is not None:
+            if c.email and ("@" in marks or ("at" in words and (
+                    "O" in marks or (not words.isdisjoint(_PROVIDERS)
+                                     and _AT_PROVIDER.search(text) is not None)))):
+                return True
+            if c.messenger and ("M" in marks or not words.isdisjoint(_MESSENGER_WORDS)):
+                return True
+            if c.phone and ("9" in marks or not words.isdisjoint(_NUMBER_WORD_SET)) and (
+                    _may_hold_phone(text, words, c.min_phone_digits)):
+                return True
+        if self.links is not None:
+            if "W" in marks or (":" in marks and "/" in marks):
+                return True
+            if words.isdisjoint(_TLDS_STRICT):
+                return "D" in marks
+            return _may_hold_link(text, words)
+        return False
 
     def find(self, nt: NormalizedText, words: frozenset[str] | set[str] | None = None
              ) -> list[ContactHit]:

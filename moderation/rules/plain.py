@@ -27,6 +27,7 @@ from moderation.normalize import (
     WILDCARDS,
     NormalizedText,
 )
+from moderation.rules.contacts import chunk_marks
 
 
 def _charset(chars: str) -> str:
@@ -75,15 +76,16 @@ _CACHE_SIZE = 100_000
 # - fragment: its part of the stream, sentence-end marks included ("council |")
 # - terms: every word it may contribute: token forms (pieces and joined compounds), the stream's
 #   words as the pattern prefilter splits them, and its [a-z0-9] runs for the contact screens
-_Chunk = tuple[str, str, tuple[str, ...]]
-_NOT_PLAIN_CHUNK: _Chunk = ("x", "", ())
+# - marks: what the contact screens look for in it (rules/contacts.py, chunk_marks)
+_Chunk = tuple[str, str, tuple[str, ...], str]
+_NOT_PLAIN_CHUNK: _Chunk = ("x", "", (), "")
 _cache: dict[str, _Chunk] = {}
 
 
 def _chunk(chunk: str) -> _Chunk:
     """Work out (once) a chunk's contribution, exactly as the tokenizer would make it."""
     if chunk.isalpha() and chunk.isascii() and len(chunk) > 1 and not _STRETCHED.search(chunk):
-        return ("w", chunk, (chunk,))  # the usual word: nothing to work out
+        return ("w", chunk, (chunk,), "")  # the usual word: nothing to work out
     s = _EDGE.sub(" ", _EDGE_BOUNDARY.sub(" | ", chunk))
     if _NOT_PLAIN.search(s):
         return _NOT_PLAIN_CHUNK
@@ -92,7 +94,7 @@ def _chunk(chunk: str) -> _Chunk:
     trail = "|" in rest
     if not core:
         fragment = "|" if (lead or trail or chunk == "|") else ""
-        return (fragment, fragment, ())
+        return (fragment, fragment, (), chunk_marks(chunk))
     words = _LETTERS.findall(core)
     form = core
     if _COMPOUND.fullmatch(core):
@@ -114,7 +116,7 @@ def _chunk(chunk: str) -> _Chunk:
     fragment = ("| " if lead else "") + form + (" |" if trail else "")
     terms = {*words, *_NON_WORD.split(form), *_ALNUM.findall(chunk)}
     terms.discard("")
-    return (code, fragment, tuple(terms))
+    return (code, fragment, tuple(terms), chunk_marks(chunk))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ class PlainView:
     # a superset of the words any check reads: every token form, every word of the stream as
     # the pattern prefilter splits it, every [a-z0-9] run the contact screens look for
     terms: frozenset[str] | set[str]
+    marks: str  # the chunks' contact marks, joined
 
 
 def plain_view(nt: NormalizedText) -> PlainView | None:
@@ -133,10 +136,11 @@ def plain_view(nt: NormalizedText) -> PlainView | None:
     chunks = (folded.replace("\n", " | ") if "\n" in folded else folded).split()
     if not chunks:
         return None
-    infos = list(map(_cache.get, chunks))
-    if None in infos:
-        infos = [i or _remember(c) for i, c in zip(infos, chunks, strict=True)]
-    codes, fragments, terms = zip(*infos, strict=True)
+    try:
+        codes, fragments, terms, marks = zip(*map(_cache.__getitem__, chunks), strict=True)
+    except KeyError:  # a chunk seen for the first time
+        codes, fragments, terms, marks = zip(
+            *[_cache.get(c) or _remember(c) for c in chunks], strict=True)
     code = "".join(codes)
     if "x" in code or "sss" in code:  # not plain, or letters spaced out ("f u c k")
         return None
@@ -146,7 +150,7 @@ def plain_view(nt: NormalizedText) -> PlainView | None:
     stream = " ".join(filter(None, fragments))
     if "|" in stream:
         stream = _BARS.sub("|", stream).strip("| ")
-    return PlainView(stream, set(chain.from_iterable(terms)))
+    return PlainView(stream, set(chain.from_iterable(terms)), "".join(marks))
 
 
 def _remember(chunk: str) -> _Chunk:

@@ -59,3 +59,27 @@ def test_screens_do_screen() -> None:
     assert not c._may_hold_link(folded, words)
     assert not c._may_hold_messenger(folded, words)
     assert not c._may_hold_phone(folded, words, 8)
+
+
+def test_chunk_marks_screen_as_the_text_screens_do(policy, real_comments: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The plain-comment path screens from cached chunk marks (ContactMatcher.may_hold): never
+    "no" where a text screen says "maybe"."""
+    from moderation.rules import RuleSet
+    from moderation.rules.plain import plain_view
+
+    matcher = RuleSet.build(policy)._contacts[0]
+    cc = matcher.contacts
+    assert cc is not None
+    wrong = []
+    for text in real_comments + OBFUSCATED:
+        nt = normalize(text)
+        view = plain_view(nt)
+        if view is None:
+            continue
+        folded, words = nt.folded, view.terms
+        screens = (c._may_hold_email(folded, words) or c._may_hold_messenger(folded, words)
+                   or c._may_hold_link(folded, words)
+                   or c._may_hold_phone(folded, words, cc.min_phone_digits))
+        if screens and not matcher.may_hold(folded, words, view.marks):
+            wrong.append(text[:80])
+    assert wrong == []
