@@ -176,8 +176,15 @@ def _undot(s: str) -> str:
     return re.sub(_DOT_SPELLED, ".", s).replace(" ", "")
 
 
-def _domain_matches(domain: str, suffixes: list[str]) -> bool:
-    return any(domain == d or domain.endswith("." + d) for d in suffixes)
+def _domain_matches(domain: str, suffixes: frozenset[str]) -> bool:
+    """Is the domain one of these, or a subdomain of one? (One set lookup per label.)"""
+    while True:
+        if domain in suffixes:
+            return True
+        dot = domain.find(".")
+        if dot < 0:
+            return False
+        domain = domain[dot + 1:]
 
 
 class ContactMatcher:
@@ -186,6 +193,9 @@ class ContactMatcher:
     def __init__(self, links: LinkRules | None, contacts: ContactRules | None) -> None:
         self.links = links
         self.contacts = contacts
+        self._allowed = frozenset(links.allowed_domains) if links else frozenset()
+        self._blocked = frozenset(links.blocked_domains) if links else frozenset()
+        self._shorteners = frozenset(links.shorteners) if links else frozenset()
 
     def may_hold(self, text: str, words: frozenset[str] | set[str], marks: str) -> bool:
         """The screens of ``find``, answered from a plain comment's chunk marks (see
@@ -286,11 +296,11 @@ class ContactMatcher:
                 domain = _host_of(m.group(0))
                 if not domain:
                     continue
-                if _domain_matches(domain, rules.allowed_domains):
+                if _domain_matches(domain, self._allowed):
                     add("link", domain, m.start(), m.end(), None)
-                elif _domain_matches(domain, rules.blocked_domains):
+                elif _domain_matches(domain, self._blocked):
                     add("blocked_link", domain, m.start(), m.end(), "reject")
-                elif _domain_matches(domain, rules.shorteners):
+                elif _domain_matches(domain, self._shorteners):
                     add("shortener", domain, m.start(), m.end(), rules.shortener_action)
                 else:
                     taken_span = (m.start(), m.end())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 from moderation.normalize import NormalizedText
 from moderation.rules.prefilter import required_literal, required_words
@@ -101,7 +102,7 @@ def any_match(index: PatternIndex, stream: str, words: frozenset[str] | set[str]
     if not stream:
         return False
     by_word = index.by_word
-    woken = {i for w in by_word.keys() & words for i in by_word[w]}
+    woken = set(chain.from_iterable(map(by_word.__getitem__, by_word.keys() & words)))
     woken.update(index.always)
     patterns = index.patterns
     for i in woken:

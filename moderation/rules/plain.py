@@ -133,24 +133,51 @@ def plain_view(nt: NormalizedText) -> PlainView | None:
     folded = nt.folded
     if nt.origin is not None or "|" in folded:  # folding changed the text, or the stream marker
         return None
-    chunks = (folded.replace("\n", " | ") if "\n" in folded else folded).split()
-    if not chunks:
+    if "\n" in folded:
+        folded = folded.replace("\n", " | ")
+    code, stream, terms, marks = _scan(folded)
+    if not code or "x" in code or "sss" in code:  # not plain, or letters spaced out ("f u c k")
         return None
+    head = code.lstrip("|")
+    if head.startswith("s") and head.lstrip("s").startswith("|"):
+        return None  # one-letter words, then a sentence end: the tokenizer keeps them together
+    if "|" in stream:
+        stream = _BARS.sub("|", stream).strip("| ")
+    return PlainView(stream, terms, marks)
+
+
+def _scan_python(folded: str) -> tuple[str, str, set[str], str]:
+    """Look every chunk up (working out the new ones) and join what they contribute."""
+    chunks = folded.split()
+    if not chunks:
+        return "", "", set(), ""
     try:
         codes, fragments, terms, marks = zip(*map(_cache.__getitem__, chunks), strict=True)
     except KeyError:  # a chunk seen for the first time
         codes, fragments, terms, marks = zip(
             *[_cache.get(c) or _remember(c) for c in chunks], strict=True)
-    code = "".join(codes)
-    if "x" in code or "sss" in code:  # not plain, or letters spaced out ("f u c k")
-        return None
-    head = code.lstrip("|")
-    if head.startswith("s") and head.lstrip("s").startswith("|"):
-        return None  # one-letter words, then a sentence end: the tokenizer keeps them together
-    stream = " ".join(filter(None, fragments))
-    if "|" in stream:
-        stream = _BARS.sub("|", stream).strip("| ")
-    return PlainView(stream, set(chain.from_iterable(terms)), "".join(marks))
+    return ("".join(codes), " ".join(filter(None, fragments)), set(chain.from_iterable(terms)),
+            "".join(marks))
+
+
+def _scan_c(folded: str) -> tuple[str, str, set[str], str]:
+    """The same loop in C (moderation/rules/_plainscan.c), when the extension is built."""
+    found = _plainscan.scan(folded, _cache)
+    if isinstance(found, list):  # chunks seen for the first time: work them out, then again
+        for chunk in found:
+            _remember(chunk)
+        found = _plainscan.scan(folded, _cache)
+        if isinstance(found, list):  # the cache was emptied meanwhile (it had grown full)
+            return _scan_python(folded)
+    return found
+
+
+try:
+    from moderation.rules import _plainscan  # type: ignore[attr-defined]
+
+    _scan = _scan_c
+except ImportError:  # not compiled (no C compiler at install): the same, slower
+    _scan = _scan_python
 
 
 def _remember(chunk: str) -> _Chunk:

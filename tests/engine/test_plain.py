@@ -113,3 +113,20 @@ def test_required_literal() -> None:
     assert required_literal(r"\b(?:(?:my\s+youtube))") == "youtube"
     assert required_literal(r"\bgo\s+(?:and\s+)?die\b") == "die"
     assert required_literal(r"\b(?:a|b)\s+c") is None
+
+
+def test_c_loop_gives_the_python_loop_s_views(real_comments: list[str]) -> None:
+    """moderation/rules/_plainscan.c, when built, must give exactly the pure-Python loop's
+    result (it is the same loop; the C one is only faster)."""
+    from moderation.rules import plain
+
+    try:
+        from moderation.rules import _plainscan  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        pytest.skip("the C speed-up is not built here (no C compiler at install)")
+    different = []
+    for text in real_comments[::2] + TRICKY:
+        folded = normalize(text).folded.replace("\n", " | ")
+        if plain._scan_c(folded) != plain._scan_python(folded):
+            different.append(text[:80])
+    assert different == []
