@@ -100,14 +100,21 @@ _IDENTITY_PUNCTUATION = dict.fromkeys(map(ord, "\u2019\u2018\u201c\u201d\u2013\u
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Fold a text for matching. Returns (folded, origin) where ``origin[i]`` is the index in
-    ``text`` of folded character ``i``; ``origin`` is None when it is the identity (ASCII, or
-    ASCII with curly quotes and dashes), which is the common, fast case."""
+    ``text`` of folded character ``i``; ``origin`` is None when it is the identity: every
+    character folds to exactly one (ASCII, curly quotes, accents, look-alikes, fullwidth
+    letters), which is the common, fast case. ASCII characters are only lower-cased, control
+    characters included, whatever else the text holds."""
     if text.isascii() or text.translate(_IDENTITY_PUNCTUATION).isascii():
         return text.lower(), None
+    # Each distinct character is folded once; when every one folds to exactly one character
+    # (accents, look-alikes, fullwidth letters), one translate does it and offsets are unchanged.
+    table = {ord(c): (c.lower() if c.isascii() else _fold_char(c)) for c in set(text)}
+    if all(len(v) == 1 for v in table.values()):
+        return text.translate(table), None
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isascii() and ch.isprintable():
+        if ch.isascii():  # as in an all-ASCII text: lower case, control characters kept
             out.append(ch.lower())
             origin.append(i)
             continue

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from moderation.normalize import (
+    _IDENTITY_PUNCTUATION,
     _JOINERS,
     _LEAD_STRIP,
     _REPEAT3,
@@ -86,6 +87,8 @@ def _chunk(chunk: str) -> _Chunk:
     """Work out (once) a chunk's contribution, exactly as the tokenizer would make it."""
     if chunk.isalpha() and chunk.isascii() and len(chunk) > 1 and not _STRETCHED.search(chunk):
         return ("w", chunk, (chunk,), "")  # the usual word: nothing to work out
+    if not chunk.isascii() and not chunk.translate(_IDENTITY_PUNCTUATION).isascii():
+        return _NOT_PLAIN_CHUNK  # other scripts, look-alikes, accents: the tokenizer's business
     s = _EDGE.sub(" ", _EDGE_BOUNDARY.sub(" | ", chunk))
     if _NOT_PLAIN.search(s):
         return _NOT_PLAIN_CHUNK
