@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,3 +62,40 @@ def test_every_token_span_is_a_valid_slice_of_the_original(text: str) -> None:
     for s, e, _ in nt.stream_tokens:
         a, b = nt.stream_span_to_original(s, e)
         assert 0 <= a <= b <= len(text)
+
+
+def _fold_char_by_char(text: str) -> tuple[str, list[int]]:
+    """The definition fold() implements faster: each character on its own."""
+    from moderation.normalize import _fold_char
+
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for m in (ch.lower() if ch.isascii() else _fold_char(ch)):
+            out.append(m)
+            origin.append(i)
+    return "".join(out), origin
+
+
+@pytest.mark.parametrize("text", [
+    "Ünïcödé ＦＵＬＬ ｗｉｄｔｈ", "ᏸ Cherokee", "a\u200bb", "ﬁne…", "Straße", "İstanbul",
+    "don\u2019t \u201cquote\u201d", "d\u0456ckhead", "tab\there\nnew line \x07 bell", "ascii only",
+])
+def test_fold_fast_cases_agree_with_char_by_char(text: str) -> None:
+    folded, origin = fold(text)
+    ref, ref_origin = _fold_char_by_char(text)
+    assert folded == ref
+    assert (origin if origin is not None else list(range(len(text)))) == ref_origin
+
+
+def test_fold_agrees_with_char_by_char_on_real_comments(real_comments: list[str]) -> None:
+    wrong = []
+    for text in real_comments:
+        if text.isascii():
+            continue
+        folded, origin = fold(text)
+        ref, ref_origin = _fold_char_by_char(text)
+        if folded != ref or (origin if origin is not None else list(range(len(text)))) != (
+                ref_origin):
+            wrong.append(text[:80])
+    assert wrong == []
