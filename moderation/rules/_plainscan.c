@@ -1,4 +1,5 @@
-/* The per-comment loop of the plain-comment path (moderation/rules/plain.py), in C.
+/* The per-comment loops of the plain-comment path (moderation/rules/plain.py and the pattern
+ * prefilter's any_match in phrases.py), in C.
  *
  * scan(folded, cache) walks the whitespace-separated chunks of a folded comment and looks each
  * one up in the chunk cache that plain.py fills: a dict chunk -> (code, fragment, terms, marks).
@@ -124,7 +125,161 @@ done:
     return result;
 }
 
+/* Is there no element common to the two sets? (Iterates the smaller one.) -1 on error. */
+static int
+disjoint(PyObject *a, PyObject *b)
+{
+    if (PySet_GET_SIZE(a) > PySet_GET_SIZE(b)) {
+        PyObject *t = a;
+        a = b;
+        b = t;
+    }
+    PyObject *it = PyObject_GetIter(a);
+    if (!it)
+        return -1;
+    PyObject *item;
+    int result = 1;
+    while ((item = PyIter_Next(it))) {
+        int found = PySet_Contains(b, item);
+        Py_DECREF(item);
+        if (found) {
+            result = found < 0 ? -1 : 0;
+            break;
+        }
+    }
+    Py_DECREF(it);
+    if (result == 1 && PyErr_Occurred())
+        return -1;
+    return result;
+}
+
+/* candidates(words, by_word, always, literals, triggers, stream) -> list of pattern positions
+ *
+ * The pattern prefilter of rules/phrases.py (any_match) in C: the patterns woken by a word of
+ * the comment (by_word: word -> positions) or always run, whose literal (if any) occurs in the
+ * stream and whose required word sets (if any) each meet the comment's words. Ascending order.
+ */
+static PyObject *
+candidates(PyObject *self, PyObject *args)
+{
+    PyObject *words, *by_word, *always, *literals, *triggers, *stream;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!U:candidates", &words, &PyDict_Type, &by_word,
+                          &PyTuple_Type, &always, &PyTuple_Type, &literals, &PyTuple_Type,
+                          &triggers, &stream))
+        return NULL;
+    if (!PyAnySet_Check(words)) {
+        PyErr_SetString(PyExc_TypeError, "words must be a set or frozenset");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(literals);
+    if (PyTuple_GET_SIZE(triggers) != n) {
+        PyErr_SetString(PyExc_ValueError, "literals and triggers differ in length");
+        return NULL;
+    }
+    char *woken = PyMem_Calloc(n ? n : 1, 1);
+    if (!woken)
+        return PyErr_NoMemory();
+    PyObject *result = NULL;
+    PyObject *it = PyObject_GetIter(words);
+    if (!it)
+        goto done;
+    PyObject *word;
+    while ((word = PyIter_Next(it))) {
+        PyObject *positions = PyDict_GetItemWithError(by_word, word); /* borrowed */
+        Py_DECREF(word);
+        if (!positions) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(it);
+                goto done;
+            }
+            continue;
+        }
+        PyObject *seq = PySequence_Fast(positions, "positions must be a sequence");
+        if (!seq) {
+            Py_DECREF(it);
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(seq); k++) {
+            Py_ssize_t i = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, k));
+            if (i < 0 || i >= n) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_IndexError, "pattern position out of range");
+                Py_DECREF(seq);
+                Py_DECREF(it);
+                goto done;
+            }
+            woken[i] = 1;
+        }
+        Py_DECREF(seq);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        goto done;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(always); k++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyTuple_GET_ITEM(always, k));
+        if (i < 0 || i >= n) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_IndexError, "pattern position out of range");
+            goto done;
+        }
+        woken[i] = 1;
+    }
+    result = PyList_New(0);
+    if (!result)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!woken[i])
+            continue;
+        PyObject *literal = PyTuple_GET_ITEM(literals, i);
+        if (literal != Py_None) {
+            int has = PyUnicode_Contains(stream, literal);
+            if (has < 0)
+                goto fail;
+            if (!has)
+                continue;
+        }
+        PyObject *sets = PyTuple_GET_ITEM(triggers, i);
+        int keep = 1;
+        if (sets != Py_None) {
+            if (!PyTuple_Check(sets)) {
+                PyErr_SetString(PyExc_TypeError, "triggers must be tuples of sets");
+                goto fail;
+            }
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sets); k++) {
+                PyObject *t = PyTuple_GET_ITEM(sets, k);
+                if (!PyAnySet_Check(t)) {
+                    PyErr_SetString(PyExc_TypeError, "triggers must be tuples of sets");
+                    goto fail;
+                }
+                int d = disjoint(t, words);
+                if (d < 0)
+                    goto fail;
+                if (d) {
+                    keep = 0;
+                    break;
+                }
+            }
+        }
+        if (keep) {
+            PyObject *pos = PyLong_FromSsize_t(i);
+            if (!pos || PyList_Append(result, pos)) {
+                Py_XDECREF(pos);
+                goto fail;
+            }
+            Py_DECREF(pos);
+        }
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(woken);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"candidates", candidates, METH_VARARGS,
+     "candidates(words, by_word, always, literals, triggers, stream) -> pattern positions"},
     {"scan", scan, METH_VARARGS,
      "scan(folded, cache) -> (codes, stream, terms, marks), or the list of uncached chunks"},
     {NULL, NULL, 0, NULL},

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from moderation.normalize import NormalizedText
-from moderation.rules.prefilter import required_literal, required_words
+from moderation.rules.prefilter import required_literal, required_words, sentence_bound
 
 # Split like ``\b`` does, so a word glued to punctuation ("ep?son") still counts as "son".
 _NON_WORD = re.compile(r"\W+")
@@ -23,6 +23,8 @@ class CompiledPattern:
     triggers: tuple[frozenset[str], ...] | None = field(default=None, compare=False)
     #: every match holds this text (None: no such literal known)
     literal: str | None = field(default=None, compare=False)
+    #: every match lies within one sentence of the stream (prefilter.sentence_bound)
+    bound: bool = field(default=False, compare=False)
 
     def may_match(self, words: frozenset[str] | set[str]) -> bool:
         """False only when a required word is surely absent from the comment."""
@@ -31,7 +33,7 @@ class CompiledPattern:
     @classmethod
     def compile(cls, category: str, rule_id: str, pattern: str, action: str) -> CompiledPattern:
         return cls(category, rule_id, re.compile(pattern), action, required_words(pattern),
-                   required_literal(pattern))
+                   required_literal(pattern), sentence_bound(pattern))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,10 @@ class PatternIndex:
             if p.triggers is not None:
                 for word in p.triggers[0]:
                     self.by_word.setdefault(word, []).append(i)
+        # the same, flat, for the C prefilter (_plainscan.candidates)
+        self._literals = tuple(p.literal for p in patterns)
+        self._triggers = tuple(p.triggers for p in patterns)
+        self._always = tuple(self.always)
 
     def candidates(self, words: frozenset[str] | set[str]) -> list[CompiledPattern]:
         """Patterns that may match, in policy order."""
@@ -95,17 +101,61 @@ def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
     return hits
 
 
-def any_match(index: PatternIndex, stream: str, words: frozenset[str] | set[str]) -> bool:
+def any_match(index: PatternIndex, stream: str, words: frozenset[str] | set[str], *,
+              windows: bool = True) -> bool:
     """Does any pattern match this phrase stream at all (a non-empty match)? For clearing a plain
-    comment, where no evidence is needed; ``words`` is a superset of the stream's words. The
-    loops are written out: this runs for most comments."""
+    comment, where no evidence is needed; ``words`` is a superset of the stream's words. A
+    pattern that cannot cross a sentence end runs only on the sentences holding one of its
+    required words (``windows=False`` runs every pattern on the whole stream)."""
     if not stream:
         return False
+    patterns = index.patterns
+    for i in _candidates(index, stream, words):
+        p = patterns[i]
+        if windows and p.bound and p.triggers:
+            spans = _sentences_with(stream, p.triggers[0].intersection(words))
+        else:
+            spans = [(0, len(stream))]
+        for start, end in spans:
+            for m in p.regex.finditer(stream, start, end):
+                if m.end() > m.start():
+                    return True
+    return False
+
+
+def _sentences_with(stream: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """The sentences of the stream (from the "|" before, included, to the "|" after) that hold
+    one of ``words`` as a whole word, as ``\\b`` sees words."""
+    spans = set()
+    n = len(stream)
+    for w in words:
+        k = stream.find(w)
+        while k >= 0:
+            end = k + len(w)
+            if ((k == 0 or not _word_char(stream[k - 1]))
+                    and (end == n or not _word_char(stream[end]))):
+                start = stream.rfind("|", 0, k)
+                stop = stream.find("|", end)
+                spans.add((max(start, 0), stop if stop >= 0 else n))
+            k = stream.find(w, k + 1)
+    return sorted(spans)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _candidates_python(index: PatternIndex, stream: str,
+                       words: frozenset[str] | set[str]) -> list[int]:
+    """Positions of the patterns worth running: woken by a word, their literal in the stream,
+    each of their required word sets met. The loops are written out: this runs for most
+    comments."""
     by_word = index.by_word
     woken = set(chain.from_iterable(map(by_word.__getitem__, by_word.keys() & words)))
     woken.update(index.always)
     patterns = index.patterns
-    for i in woken:
+    found = []
+    for i in sorted(woken):
         p = patterns[i]
         if p.literal is not None and p.literal not in stream:
             continue
@@ -117,7 +167,20 @@ def any_match(index: PatternIndex, stream: str, words: frozenset[str] | set[str]
                 t = None
             if t is not None:
                 continue
-        for m in p.regex.finditer(stream):
-            if m.end() > m.start():
-                return True
-    return False
+        found.append(i)
+    return found
+
+
+def _candidates_c(index: PatternIndex, stream: str,
+                  words: frozenset[str] | set[str]) -> list[int]:
+    """The same in C (moderation/rules/_plainscan.c), when the extension is built."""
+    return _plainscan.candidates(words, index.by_word, index._always, index._literals,
+                                 index._triggers, stream)
+
+
+try:
+    from moderation.rules import _plainscan  # type: ignore[attr-defined]
+
+    _candidates = _candidates_c
+except ImportError:  # not compiled: the same, slower
+    _candidates = _candidates_python

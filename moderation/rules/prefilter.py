@@ -350,3 +350,87 @@ def _literal_runs(seq: list[Item]) -> list[str]:
     if current:
         runs.append("".join(current))
     return runs
+
+
+def sentence_bound(pattern: str) -> bool:
+    """True when every match of ``pattern`` lies within one sentence of the phrase stream: no
+    item can match the stream's sentence mark ``|`` (except a ``\\|`` that opens an alternative
+    of the pattern's first group, which is then the match's first character) and nothing is
+    anchored at the end. Such a pattern can be run on the sentences that hold its required
+    words instead of the whole comment, with the same result."""
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - unknown: not bound
+        return False
+    items = list(parsed)
+    if not items:
+        return False
+    first, rest = items[0], items[1:]
+    if first[0] == C.SUBPATTERN:  # a capturing group or one with flags
+        inner = list(first[1][-1])
+        first = inner[0] if len(inner) == 1 else (C.SUBPATTERN, (None, 0, 0, inner))
+    if first[0] in (C.BRANCH, C.SUBPATTERN):
+        alternatives = ([list(a) for a in first[1][1]] if first[0] == C.BRANCH
+                        else [list(first[1][-1])])
+        for alt in alternatives:
+            if alt and alt[0] == (C.LITERAL, _BAR):
+                alt = alt[1:]
+            if not _bar_free(alt):
+                return False
+    elif not _bar_free([first]):
+        return False
+    return _bar_free(rest)
+
+
+_BAR = ord("|")
+_NOT_BAR_CATEGORIES = {C.CATEGORY_WORD, C.CATEGORY_SPACE, C.CATEGORY_DIGIT}
+
+
+def _bar_free(seq: list[Item]) -> bool:
+    """No item of the sequence can match "|", and none anchors at the end."""
+    for op, av in seq:
+        if op == C.LITERAL:
+            if av == _BAR:
+                return False
+        elif op in (C.ANY, C.NOT_LITERAL):
+            return False
+        elif op == C.AT:
+            if av in (C.AT_END, C.AT_END_STRING):
+                return False
+        elif op == C.IN:
+            if not _class_excludes_bar(av):
+                return False
+        elif op == C.BRANCH:
+            if not all(_bar_free(list(alt)) for alt in av[1]):
+                return False
+        elif op == C.SUBPATTERN:
+            if not _bar_free(list(av[-1])):
+                return False
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if not _bar_free(list(av[2])):
+                return False
+        elif op in (C.ASSERT, C.ASSERT_NOT):
+            if not _bar_free(list(av[1])):
+                return False
+        elif op == C.ATOMIC_GROUP:
+            if not _bar_free(list(av)):
+                return False
+        elif op == C.CATEGORY:
+            if av not in _NOT_BAR_CATEGORIES:
+                return False
+        else:  # GROUPREF and anything not known: be safe
+            return False
+    return True
+
+
+def _class_excludes_bar(items: list[Item]) -> bool:
+    for op, av in items:
+        if op == C.NEGATE:
+            return False
+        if op == C.LITERAL and av == _BAR:
+            return False
+        if op == C.RANGE and av[0] <= _BAR <= av[1]:
+            return False
+        if op == C.CATEGORY and av not in _NOT_BAR_CATEGORIES:
+            return False
+    return True

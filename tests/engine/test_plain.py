@@ -134,3 +134,54 @@ def test_c_loop_gives_the_python_loop_s_views(real_comments: list[str]) -> None:
         if plain._scan_c(folded) != plain._scan_python(folded):
             different.append(text[:80])
     assert different == []
+
+
+def test_c_prefilter_gives_the_python_prefilter_s_candidates(rules: RuleSet,
+                                                             real_comments: list[str]) -> None:
+    from moderation.rules import phrases
+
+    try:
+        from moderation.rules import _plainscan  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        if os.environ.get("MODERATION_REQUIRE_C_SPEEDUP"):
+            raise
+        pytest.skip("the C speed-up is not built here (no C compiler at install)")
+    different = []
+    for text in real_comments[::2] + TRICKY + CRITICISM:
+        view = plain_view(normalize(text))
+        if view is None:
+            continue
+        for index in (rules.alternatives, rules.index):
+            c = phrases._candidates_c(index, view.stream, view.terms)
+            py = phrases._candidates_python(index, view.stream, view.terms)
+            if c != py:
+                different.append(text[:80])
+    assert different == []
+
+
+def test_sentence_windows_find_what_the_whole_stream_finds(rules: RuleSet,
+                                                           real_comments: list[str]) -> None:
+    """Patterns that cannot cross a sentence end run on the sentences holding their required
+    words only: the same answer as running them on the whole stream, on every comment."""
+    wrong = []
+    for text in real_comments[::2] + TRICKY + CRITICISM + [e[0] for e in EVASIONS]:
+        nt = normalize(text)
+        stream = nt.stream
+        words = frozenset(_NON_WORD.split(stream)) - {""}
+        for index in (rules.alternatives, rules.index):
+            if any_match(index, stream, words) != any_match(index, stream, words,
+                                                            windows=False):
+                wrong.append(text[:80])
+    assert wrong == []
+
+
+def test_sentence_bound() -> None:
+    from moderation.rules.prefilter import sentence_bound
+
+    assert sentence_bound(r"\bkill\s+you\b")
+    assert sentence_bound(r"(?:^|\|\s+)get\s+lost\b")  # a leading sentence mark is fine
+    assert sentence_bound(r"(?<!\bor\s)\bshut\s+up\b")
+    assert not sentence_bound(r"\bfoo.bar")  # "." crosses "|"
+    assert not sentence_bound(r"\bfoo\W+bar")
+    assert not sentence_bound(r"[^a]x")
+    assert not sentence_bound(r"\bend$")  # "$" would match at a window's end
