@@ -86,18 +86,22 @@ def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
     stream = nt.stream
     if not stream:
         return hits
+    words = frozenset(_NON_WORD.split(stream))
     if isinstance(patterns, PatternIndex):
-        todo = (patterns.candidates(frozenset(_NON_WORD.split(stream))) if prefilter
-                else patterns.patterns)
+        todo = patterns.candidates(words) if prefilter else patterns.patterns
     else:
-        words = frozenset(_NON_WORD.split(stream))
         todo = [p for p in patterns if not prefilter or p.may_match(words)]
+    whole = [(0, len(stream))]
     for p in todo:
-        for m in p.regex.finditer(stream):
-            if m.end() == m.start():
-                continue
-            start, end = nt.stream_span_to_original(m.start(), m.end())
-            hits.append(PhraseHit(p, m.start(), m.end(), start, end))
+        # a pattern bound to one sentence only needs the sentences holding its required words
+        spans = (_sentences_with(stream, p.triggers[0].intersection(words))
+                 if prefilter and p.bound and p.triggers else whole)
+        for a, b in spans:
+            for m in p.regex.finditer(stream, a, b):
+                if m.end() == m.start():
+                    continue
+                start, end = nt.stream_span_to_original(m.start(), m.end())
+                hits.append(PhraseHit(p, m.start(), m.end(), start, end))
     return hits
 
 

@@ -3,10 +3,6 @@ without it, every comment gets exactly the same pattern matches."""
 
 from __future__ import annotations
 
-import csv
-import os
-from pathlib import Path
-
 import pytest
 
 from moderation.normalize import normalize
@@ -15,8 +11,6 @@ from moderation.rules.phrases import find
 from moderation.rules.prefilter import required_words
 from tests.engine.test_rule_table import CRITICISM, EVASIONS, HARD_NEGATIVES
 
-DATASETS = Path(os.environ.get("MODERATION_DATASETS",
-                               Path(__file__).resolve().parents[2].parent / "shared" / "datasets"))
 EXTRA = [
     "u.s.a. and k.y.s", "222 girls 1 cup", "f.*.k that", "a.5.s", "he said: \"shut up\"",
     "I will find you.", "we know where you live", "Check out my channel", "an idiot",
@@ -49,12 +43,10 @@ def test_speedups_never_change_a_result(rules: RuleSet, text: str) -> None:
     assert same_with_and_without_speedups(rules, text)
 
 
-def test_speedups_never_change_a_result_on_real_comments(rules: RuleSet) -> None:
-    path = DATASETS / "sfu-constructiveness-toxicity" / "SFU_constructiveness_toxicity.csv"
-    if not path.is_file():
-        pytest.skip(f"data set not found at {path} (set MODERATION_DATASETS)")
-    with path.open(encoding="utf-8") as f:
-        texts = [row["comment"][:10000] for row in csv.DictReader(f)]
+def test_speedups_never_change_a_result_on_real_comments(rules: RuleSet,
+                                                        real_comments: list[str]) -> None:
+    """Every 4th of the ~58,000 shared real comments (news comments, tweets, spam, insults)."""
+    texts = real_comments[::4]
     skipped = sum(len(rules.index.candidates(frozenset(normalize(t).stream.split())))
                   < len(rules.patterns) for t in texts)
     assert skipped == len(texts)  # every comment skips some patterns
