@@ -76,8 +76,11 @@ class Engine:
     def _model_reasons(self, scores: dict[str, float]) -> list[Reason]:
         reasons: list[Reason] = []
         for name, thresholds, cat_action in self._model_rules:
-            label, score = max(((lb, scores.get(lb, 0.0)) for lb in thresholds.labels),
-                               key=lambda kv: kv[1])
+            label, score = "", -1.0
+            for lb in thresholds.labels:  # the category's highest label (first on ties)
+                value = scores.get(lb, 0.0)
+                if value > score:
+                    label, score = lb, value
             action = None
             if thresholds.reject_at is not None and score >= thresholds.reject_at:
                 action, threshold = "reject", thresholds.reject_at
@@ -97,10 +100,11 @@ class Engine:
     def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:
         worst = max((_SEVERITY[r.action] for r in reasons), default=0)
         action = {2: "reject", 1: "review"}.get(worst, "approve")
-        return Decision(
+        # Built from values this module made and typed itself: no validation pass needed.
+        return Decision.model_construct(
             action=action,  # type: ignore[arg-type]
             reasons=reasons,
-            scores={k: round(v, 4) for k, v in scores.items()},
+            scores={k: round(float(v), 4) for k, v in scores.items()},
             policy_id=self.policy.id,
             policy_version=self.policy.version,
             engine_version=ENGINE_VERSION,
