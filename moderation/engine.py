@@ -100,11 +100,10 @@ class Engine:
     def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:
         worst = max((_SEVERITY[r.action] for r in reasons), default=0)
         action = {2: "reject", 1: "review"}.get(worst, "approve")
-        # Built from values this module made and typed itself: no validation pass needed.
-        return Decision.model_construct(
+        return Decision(
             action=action,  # type: ignore[arg-type]
             reasons=reasons,
-            scores={k: round(float(v), 4) for k, v in scores.items()},
+            scores={k: round(v, 4) for k, v in scores.items()},
             policy_id=self.policy.id,
             policy_version=self.policy.version,
             engine_version=ENGINE_VERSION,
