@@ -87,6 +87,13 @@ def cpu_seconds(root_pid: int) -> float:
     return total
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far (all processes, all cores), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -201,8 +208,8 @@ class Stack:
                       f"http://127.0.0.1:{self.receiver_port}/cb"])
         self.api_port = free_port()
         self.procs["api"] = subprocess.Popen(
-            [*CLI, "serve", "--port", str(self.api_port),
-             "--workers", str(a.http_workers)], env=self.env, cwd=REPO)
+            [*CLI, "serve", "--port", str(self.api_port), "--workers", str(a.http_workers),
+             "--http", a.http, "--loop", a.loop], env=self.env, cwd=REPO)
         self.wait_http(self.api_port, "/healthz")
 
     def run_cli(self, argv: list[str]) -> None:
@@ -297,6 +304,8 @@ def end_to_end(stack: Stack, workers: int, n: int, rate: float) -> None:
     stack.start_workers(workers)
     _, d0, cb0 = stack.counts()
     w0 = cpu_seconds(stack.procs["workers"].pid)
+    a0 = cpu_seconds(stack.procs["api"].pid)
+    m0 = machine_cpu_seconds()
     t0 = time.perf_counter()
     lat, codes, _ = asyncio.run(open_loop(stack.api_port, rate, n / rate, "",
                                           f"e2e{workers}-"))
@@ -322,12 +331,15 @@ def end_to_end(stack: Stack, workers: int, n: int, rate: float) -> None:
     total_s = time.perf_counter() - t0
     _, d1, cb1 = stack.counts()
     worker_ms = (cpu_seconds(stack.procs["workers"].pid) - w0) * 1000 / n
+    api_ms = (cpu_seconds(stack.procs["api"].pid) - a0) * 1000 / n
+    machine_ms = (machine_cpu_seconds() - m0) * 1000 / n
     print(f"end-to-end, {workers} worker process(es): {n} webhooks offered at {rate:.0f}/s "
           f"(sent in {sent_s:.1f} s, codes={codes}); all decided after {decided_s:.1f} s "
           f"= {n / decided_s:.0f} decisions/s; all {cb1 - cb0} callbacks delivered after "
           f"{total_s:.1f} s = {n / total_s:.0f} comments/s end to end; "
-          f"ack p99 during the run {pct(lat, 99):.0f} ms; worker CPU {worker_ms:.1f} ms/comment "
-          f"(incl. launcher + sweeper)")
+          f"ack p99 during the run {pct(lat, 99):.0f} ms; CPU per comment: workers "
+          f"{worker_ms:.2f} ms (incl. launcher + sweeper), API {api_ms:.2f} ms, whole machine "
+          f"{machine_ms:.2f} ms (incl. PostgreSQL, Redis, receiver, load generator)")
 
 
 def main() -> None:
@@ -341,6 +353,9 @@ def main() -> None:
     ap.add_argument("--e2e-n", type=int, default=3000)
     ap.add_argument("--e2e-rate", type=float, default=400.0)
     ap.add_argument("--http-workers", type=int, default=1)
+    ap.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto|httptools|h11")
+    ap.add_argument("--loop", default="auto", help="uvicorn event loop: auto|uvloop|asyncio")
+    ap.add_argument("--skip", default="", help="phases to skip: comma list of ack,wait,e2e")
     args = ap.parse_args()
 
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}, "
@@ -351,19 +366,28 @@ def main() -> None:
         stack.start_workers(2)
         asyncio.run(open_loop(stack.api_port, 50, 2, "", "warm"))  # warm-up, not reported
         drain(stack)
-        api0 = cpu_seconds(stack.procs["api"].pid)
-        lat, codes, _ = asyncio.run(open_loop(stack.api_port, 100, args.duration, "", "ack"))
-        api_ms = (cpu_seconds(stack.procs["api"].pid) - api0) * 1000 / max(len(lat), 1)
-        report_latency("webhook ack at 100 req/s (2 workers deciding meanwhile)", lat, codes,
-                       f"API CPU {api_ms:.1f} ms/request")
-        drain(stack)
-        lat, codes, with_dec = asyncio.run(open_loop(stack.api_port, 50, args.duration,
-                                                     "?wait=2000", "wait"))
-        report_latency("?wait=2000 at 50 req/s", lat, codes,
-                       f"with decision={with_dec}/{len(lat)}")
-        drain(stack)
-        for n in [int(x) for x in args.workers.split(",") if x]:
-            end_to_end(stack, n, args.e2e_n, args.e2e_rate)
+        skip = set(args.skip.split(","))
+        if "ack" not in skip:
+            api0, m0 = cpu_seconds(stack.procs["api"].pid), machine_cpu_seconds()
+            lat, codes, _ = asyncio.run(open_loop(stack.api_port, 100, args.duration, "", "ack"))
+            api_ms = (cpu_seconds(stack.procs["api"].pid) - api0) * 1000 / max(len(lat), 1)
+            m_ms = (machine_cpu_seconds() - m0) * 1000 / max(len(lat), 1)
+            report_latency("webhook ack at 100 req/s (2 workers deciding meanwhile)", lat, codes,
+                           f"CPU per request: API {api_ms:.2f} ms, whole machine {m_ms:.2f} ms")
+            drain(stack)
+        if "wait" not in skip:
+            api0, m0 = cpu_seconds(stack.procs["api"].pid), machine_cpu_seconds()
+            lat, codes, with_dec = asyncio.run(open_loop(stack.api_port, 50, args.duration,
+                                                         "?wait=2000", "wait"))
+            api_ms = (cpu_seconds(stack.procs["api"].pid) - api0) * 1000 / max(len(lat), 1)
+            m_ms = (machine_cpu_seconds() - m0) * 1000 / max(len(lat), 1)
+            report_latency("?wait=2000 at 50 req/s", lat, codes,
+                           f"with decision={with_dec}/{len(lat)}; CPU per request: API "
+                           f"{api_ms:.2f} ms, whole machine {m_ms:.2f} ms")
+            drain(stack)
+        if "e2e" not in skip:
+            for n in [int(x) for x in args.workers.split(",") if x]:
+                end_to_end(stack, n, args.e2e_n, args.e2e_rate)
         print(f"load average after: {os.getloadavg()}")
     finally:
         stack.close()

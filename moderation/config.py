@@ -21,13 +21,18 @@ MODERATION_JOB_RETRIES             3                         Retries of a failin
 MODERATION_SWEEP_INTERVAL_S        5                         Sweeper period
 MODERATION_SWEEP_STALE_S           30                        Queued this long, no live job:
                                                              re-enqueued by the sweeper
+MODERATION_WORKER_BATCH            64                        Submissions a worker claims and
+                                                             decides at once (one transaction)
 MODERATION_CALLBACK_TIMEOUT_S      5                         HTTP timeout of a callback attempt
+MODERATION_CALLBACK_CONCURRENCY    8                         Callbacks a worker sends at once
 MODERATION_CALLBACK_MAX_ATTEMPTS   10                        Attempts before "failed"
 MODERATION_CALLBACK_BACKOFF_S      1                         First retry delay, doubled each try
 MODERATION_CALLBACK_BACKOFF_MAX_S  600                       Cap of the retry delay
 MODERATION_DB_POOL_SIZE            10                        Connection pool size (PostgreSQL)
 MODERATION_DB_TIMEOUT_S            5                         Lock wait (SQLite) / connect and pool
                                                              wait (PostgreSQL) before a 503
+MODERATION_OTEL                    0                         FastAPI's native OpenTelemetry
+                                                             (its per-request check costs CPU)
 =================================  ========================  =====================================
 """
 
@@ -53,12 +58,15 @@ ENV_NAMES: dict[str, str] = {
     "job_retries": "MODERATION_JOB_RETRIES",
     "sweep_interval_s": "MODERATION_SWEEP_INTERVAL_S",
     "sweep_stale_s": "MODERATION_SWEEP_STALE_S",
+    "worker_batch": "MODERATION_WORKER_BATCH",
     "callback_timeout_s": "MODERATION_CALLBACK_TIMEOUT_S",
+    "callback_concurrency": "MODERATION_CALLBACK_CONCURRENCY",
     "callback_max_attempts": "MODERATION_CALLBACK_MAX_ATTEMPTS",
     "callback_backoff_s": "MODERATION_CALLBACK_BACKOFF_S",
     "callback_backoff_max_s": "MODERATION_CALLBACK_BACKOFF_MAX_S",
     "db_pool_size": "MODERATION_DB_POOL_SIZE",
     "db_timeout_s": "MODERATION_DB_TIMEOUT_S",
+    "otel": "MODERATION_OTEL",
 }
 
 
@@ -78,12 +86,15 @@ class Settings:
     job_retries: int = 3
     sweep_interval_s: float = 5.0
     sweep_stale_s: float = 30.0
+    worker_batch: int = 64
     callback_timeout_s: float = 5.0
+    callback_concurrency: int = 8
     callback_max_attempts: int = 10
     callback_backoff_s: float = 1.0
     callback_backoff_max_s: float = 600.0
     db_pool_size: int = 10
     db_timeout_s: float = 5.0
+    otel: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

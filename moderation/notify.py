@@ -27,13 +27,20 @@ class Notifier:
         self._hooks.append(hook)
 
     def publish(self, submission_id: int) -> None:
+        self.publish_many([submission_id])
+
+    def publish_many(self, submission_ids: list[int]) -> None:
+        """One message for a whole batch (comma-separated ids)."""
+        if not submission_ids:
+            return
         if self.redis is not None:
             try:
-                self.redis.publish(self.channel, str(submission_id))
+                self.redis.publish(self.channel, ",".join(map(str, submission_ids)))
                 return
             except Exception as exc:  # a lost wake-up only delays a ?wait answer
                 log.warning("notify publish failed: %s", exc)
-        self._fire(submission_id)
+        for sid in submission_ids:
+            self._fire(sid)
 
     def _fire(self, submission_id: int) -> None:
         for hook in list(self._hooks):
@@ -58,10 +65,12 @@ class Notifier:
                 while not self._stop.is_set():
                     msg = pubsub.get_message(timeout=0.5)
                     if msg and msg.get("type") == "message":
-                        try:
-                            self._fire(int(msg["data"]))
-                        except ValueError:
-                            pass
+                        data = msg["data"]
+                        for part in (data.encode() if isinstance(data, str) else data).split(b","):
+                            try:
+                                self._fire(int(part))
+                            except ValueError:
+                                pass
                 pubsub.close()
             except Exception as exc:
                 log.warning("notify listener reconnecting: %s", exc)

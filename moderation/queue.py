@@ -2,14 +2,23 @@
 
 Both dispatchers take submission ids (never payloads: the database is the source of truth, so a
 job lost with Redis can be recreated from it) and delivery ids for callback retries.
-RQ job ids are deterministic (``moderate-<id>``) so the sweeper can ask Redis whether a
-submission's job still exists.
+
+With RQ, a stored submission does not get a job of its own: the webhook makes sure a *drain*
+job will look (``workers.jobs.drain``, ids ``drain-<hex>``), and a worker running it claims every
+claimable submission in batches until none is left (``processing.drain``). A Redis flag
+(``<queue>:drain-kick``, set with ``NX``) says "a drain job is queued or running and will look
+again", which keeps a webhook to one Redis command; a job clears the flag just before its last
+look (after lingering ``processing.LINGER_S`` on an empty queue), so a submission stored after
+that sets the flag again and gets a new job. A job that finds a backlog (a full batch) queues a
+helper for an idle worker when none is waiting. The sweeper asks whether a drain job is waiting
+(``pending``) and, if none is, queues one for submissions left behind.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,19 +29,31 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODERATE_JOB = "workers.jobs.moderate"
+DRAIN_JOB = "workers.jobs.drain"
 DELIVER_JOB = "workers.jobs.deliver"
+DRAIN_PREFIX = "drain-"
+#: How long the kick flag may outlive a lost drain job (then the next webhook queues another).
+KICK_TTL_MS = 10_000
 #: RQ statuses that mean "a job for this id is still going to run".
 PENDING_STATUSES = frozenset({"queued", "scheduled", "deferred"})
 
 
 def moderate_job_id(submission_id: int) -> str:
+    """Id of a one-submission job (queued by versions before drain jobs; still honoured)."""
     return f"moderate-{submission_id}"
+
+
+def drain_job_id() -> str:
+    return DRAIN_PREFIX + uuid.uuid4().hex
 
 
 class Dispatcher(Protocol):
     mode: str
 
-    def enqueue_moderation(self, submission_ids: Iterable[int]) -> None: ...
+    def enqueue_moderation(self, submission_ids: Iterable[int], *, force: bool = False) -> None:
+        ...
+
+    def kick(self, force: bool = False) -> None: ...
 
     def enqueue_delivery(self, delivery_ids: Iterable[int]) -> None: ...
 
@@ -55,7 +76,7 @@ class InlineDispatcher:
         self._deliver = ThreadPoolExecutor(2, thread_name_prefix="moderation-deliver")
         self._queued: set[int] = set()
 
-    def enqueue_moderation(self, submission_ids: Iterable[int]) -> None:
+    def enqueue_moderation(self, submission_ids: Iterable[int], *, force: bool = False) -> None:
         for sid in submission_ids:
             if sid in self._queued:
                 continue
@@ -77,6 +98,9 @@ class InlineDispatcher:
             # still failing: the sweeper picks it up again after MODERATION_SWEEP_STALE_S
         finally:
             self._queued.discard(sid)
+
+    def kick(self, force: bool = False) -> None:
+        """Nothing to wake: inline jobs are submitted by id (deliveries too)."""
 
     def enqueue_delivery(self, delivery_ids: Iterable[int]) -> None:
         from moderation.callbacks import deliver
@@ -118,17 +142,50 @@ class RQDispatcher:
 
         return Retry(max=self.retries, interval=[1, 4, 16][: self.retries] or [1])
 
-    def enqueue_moderation(self, submission_ids: Iterable[int]) -> None:
-        from rq import Queue
+    @property
+    def kick_key(self) -> str:
+        return f"{self.queue.name}:drain-kick"
 
-        jobs = [
-            Queue.prepare_data(MODERATE_JOB, args=(sid,), job_id=moderate_job_id(sid),
-                               retry=self._retry() if self.retries else None,
-                               result_ttl=0, failure_ttl=86400)
-            for sid in submission_ids
-        ]
-        if jobs:
-            self.queue.enqueue_many(jobs)
+    def enqueue_moderation(self, submission_ids: Iterable[int], *, force: bool = False) -> None:
+        """Make sure a drain job will see these (stored) submissions. ``force``: queue one even
+        if the flag says one is waiting (the sweeper, which checked that none is)."""
+        if any(True for _ in submission_ids):
+            self.kick(force)
+
+    def kick(self, force: bool = False) -> None:
+        """Queue a drain job unless one is already waiting (one Redis command then)."""
+        if not self.redis.set(self.kick_key, b"1", nx=True, px=KICK_TTL_MS):
+            if not force:
+                return
+            self.redis.set(self.kick_key, b"1", px=KICK_TTL_MS)
+        try:
+            self.queue.enqueue_call(DRAIN_JOB, job_id=drain_job_id(),
+                                    retry=self._retry() if self.retries else None,
+                                    result_ttl=0, failure_ttl=86400)
+        except Exception:
+            try:  # let the next webhook try again rather than wait for the flag to expire
+                self.redis.delete(self.kick_key)
+            except Exception:
+                pass
+            raise
+
+    def drain_released(self) -> None:
+        """Called by a drain job before its last look: later submissions need a new job."""
+        self.redis.delete(self.kick_key)
+
+    def want_help(self) -> None:
+        """A drain job found a backlog: queue another one (for an idle worker) unless a job is
+        already waiting. The flag is left alone: it says some job will look again."""
+        if self.redis.llen(self.queue.key) == 0:
+            self.queue.enqueue_call(DRAIN_JOB, job_id=drain_job_id(),
+                                    retry=self._retry() if self.retries else None,
+                                    result_ttl=0, failure_ttl=86400)
+
+    def _drain_waiting(self) -> bool:
+        from rq.registry import ScheduledJobRegistry
+
+        ids = self.queue.get_job_ids() + ScheduledJobRegistry(queue=self.queue).get_job_ids()
+        return any(i.startswith(DRAIN_PREFIX) for i in ids)
 
     def enqueue_delivery(self, delivery_ids: Iterable[int]) -> None:
         from rq import Queue
@@ -139,9 +196,13 @@ class RQDispatcher:
             self.queue.enqueue_many(jobs)
 
     def pending(self, submission_ids: Iterable[int]) -> set[int]:
+        """The submissions a waiting job will see: all of them while a drain job is queued (it
+        claims whatever is claimable), else those with a one-submission job of their own."""
         ids = list(submission_ids)
         if not ids:
             return set()
+        if self._drain_waiting():
+            return set(ids)
         pipe = self.redis.pipeline(transaction=False)
         for sid in ids:
             pipe.hget(f"rq:job:{moderate_job_id(sid)}", "status")

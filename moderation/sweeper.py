@@ -2,8 +2,9 @@
 
 A job can vanish (Redis flushed or restarted, worker SIGKILLed mid-job, enqueue failed after the
 comment was stored). The database still says ``queued``; when such a submission is older than
-``MODERATION_SWEEP_STALE_S``, holds no live processing lease and has no pending job in Redis, it
-is enqueued again. Callback deliveries whose back-off has elapsed are enqueued the same way.
+``MODERATION_SWEEP_STALE_S``, holds no live processing lease and no job waiting in Redis will
+see it (a queued drain job sees every claimable submission), it is enqueued again. Callback
+deliveries whose back-off has elapsed are enqueued the same way.
 Duplicate jobs are harmless (leases + unique constraints), so several sweepers may run; in RQ
 mode a short Redis lock keeps them from doing the same round twice.
 """
@@ -41,7 +42,7 @@ def sweep_once(rt: Runtime, *, stale_s: float | None = None, limit: int = 1000) 
                 repo.mark_enqueued(s, lost)
                 repo.audit(s, "sweeper", "reenqueued",
                            details={"count": len(lost), "first": lost[0], "last": lost[-1]})
-            rt.dispatcher.enqueue_moderation(lost)
+            rt.dispatcher.enqueue_moderation(lost, force=True)
             report.reenqueued = len(lost)
     with rt.db.reading() as s:
         due = repo.due_deliveries(s, limit)

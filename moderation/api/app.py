@@ -1,8 +1,9 @@
 """The FastAPI application: webhook, status, health and metrics routers on one runtime.
 
 ``create_app()`` builds everything from the environment; tests pass their own ``Runtime``.
-At start-up it can migrate the database, starts the Redis notification listener (RQ mode) and
-the sweeper thread; at shutdown it stops them and closes what it opened.
+At start-up it can migrate the database, loads the sites' engines (``?wait`` requests are decided
+in the API process), starts the Redis notification listener (RQ mode) and the sweeper thread;
+at shutdown it stops them and closes what it opened.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
+from starlette.concurrency import run_in_threadpool
 
 from moderation import __version__
 from moderation.api import errors, health, integrations, policies, review, status, webhook
@@ -33,6 +35,7 @@ def create_app(
     runtime: Runtime | None = None,
     migrate: bool = True,
     sweeper: bool = True,
+    warm: bool = True,
 ) -> FastAPI:
     owns_runtime = runtime is None
     rt = runtime or Runtime.build(settings)
@@ -43,6 +46,8 @@ def create_app(
             from moderation.store import migrate as migrations
 
             migrations.upgrade(rt.db.engine)
+        if warm:
+            await run_in_threadpool(_warm_engines, rt)
         rt.notifier.add_hook(app.state.waiters.wake)
         rt.notifier.start_listener()
         stop = None
@@ -63,6 +68,7 @@ def create_app(
         version=__version__,
         description="Signed CMS webhook -> queue -> engine -> store -> signed callback.",
         lifespan=lifespan,
+        **_telemetry(rt.settings.otel),
     )
     app.state.runtime = rt
     app.state.sites = SitesCache(rt)
@@ -78,6 +84,32 @@ def create_app(
     app.include_router(policies.router)  # policy versions, hot reload, backtest (issue 5)
     _document_webhook_body(app)
     return app
+
+
+def _telemetry(enabled: bool) -> dict[str, Any]:
+    """FastAPI's native OpenTelemetry (0.16x) asks on every request whether a tracer, meter or
+    logger provider is configured: a tenth of the webhook's CPU (profiled). This service exports
+    Prometheus metrics, so it is off unless ``MODERATION_OTEL=1``."""
+    import inspect
+
+    if enabled:
+        return {}
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+
+
+def _warm_engines(rt: Runtime) -> None:
+    """Load the sites' policies and the model now: ``?wait`` requests are decided in this
+    process, and the first one must not pay for loading the model."""
+    from moderation.store import repository as repo
+
+    try:
+        with rt.db.reading() as s:
+            wanted = {site.policy_id for site in repo.list_sites(s)} or {"default"}
+        rt.registry.warm(sorted(wanted))
+    except Exception as exc:  # a policy that does not load fails its requests, not start-up
+        log.warning("warming the engines failed: %s", exc)
 
 
 def _document_webhook_body(app: FastAPI) -> None:

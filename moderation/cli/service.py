@@ -24,7 +24,14 @@ def register(group: click.Group) -> None:
     @click.option("--workers", "http_workers", default=1, show_default=True, type=int,
                   help="HTTP worker processes (with MODERATION_REDIS_URL only).")
     @click.option("--log-level", default="warning", show_default=True)
-    def serve(host: str, port: int, http_workers: int, log_level: str) -> None:
+    @click.option("--http", "http_impl", default="auto", show_default=True,
+                  type=click.Choice(["auto", "httptools", "h11"]),
+                  help="HTTP parser (auto: httptools when installed, a fraction of h11's CPU).")
+    @click.option("--loop", "loop_impl", default="auto", show_default=True,
+                  type=click.Choice(["auto", "uvloop", "asyncio"]),
+                  help="Event loop (auto: uvloop when installed).")
+    def serve(host: str, port: int, http_workers: int, log_level: str, http_impl: str,
+              loop_impl: str) -> None:
         """Run the API (webhook, status, health, metrics). Migrates the database first."""
         import uvicorn
 
@@ -34,7 +41,8 @@ def register(group: click.Group) -> None:
             raise click.UsageError("--workers > 1 needs MODERATION_REDIS_URL (inline mode "
                                    "decides in the API process)")
         uvicorn.run("moderation.api.app:create_app", factory=True, host=host, port=port,
-                    workers=http_workers, log_level=log_level, access_log=False)
+                    workers=http_workers, log_level=log_level, access_log=False,
+                    http=http_impl, loop=loop_impl)
 
     @group.command()
     @click.option("-n", "--processes", default=2, show_default=True, type=int,

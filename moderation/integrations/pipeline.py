@@ -87,15 +87,16 @@ def store_and_decide(rt: Runtime, site: Any, fields: dict[str, Any], plain: Plai
     """Record the submission (committed before anything else), decide it, store the decision.
 
     ``site`` needs ``policy_id`` and ``callback_url``. Two transactions, not the job's three:
-    no processing lease is taken, because this submission is never enqueued and the sweeper
-    leaves it alone for ``MODERATION_SWEEP_STALE_S``; if this process dies in between, the
-    sweeper has a worker decide it. A repeat of a stored comment returns the first decision and
+    the submission is created already leased to this request (a worker draining the queue
+    leaves it alone); if this process dies in between, the lease expires and the sweeper has a
+    worker decide it. A repeat of a stored comment returns the first decision and
     never makes a second one. The site's callback, if it has one, is attempted through
     ``background`` (the API passes a thread pool so the answer never waits on the CMS); a failed
     attempt is retried by the sweeper like any other.
     """
     try:
-        sub, created = repo.record_submission(rt.db, fields)
+        sub, created = repo.record_submission(rt.db, fields,
+                                              lease_s=float(rt.settings.job_timeout_s))
     except Exception as exc:
         raise NotStored(type(exc).__name__) from exc
     if not created:

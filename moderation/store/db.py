@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,6 +88,20 @@ class Database:
         """A session in a transaction: committed on success, rolled back on error."""
         with self.sessions.begin() as s:
             yield s
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A Core connection for one self-contained write statement, committed on exit.
+
+        On PostgreSQL it runs in autocommit (a single statement is atomic by itself, and this
+        saves the ``COMMIT`` round trip); on SQLite it is a ``BEGIN IMMEDIATE`` transaction.
+        """
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            with self.engine.begin() as conn:
+                yield conn
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

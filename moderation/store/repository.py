@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.models import Decision
@@ -88,30 +87,50 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def record_submission(db: Database, fields: dict[str, Any]) -> tuple[Submission, bool]:
+def record_submission(db: Database, fields: dict[str, Any], *,
+                      lease_s: float | None = None) -> tuple[Submission, bool]:
     """Insert a submission, or return the existing one for the same (site_id, comment_id).
 
     Committed before returning: the caller may acknowledge it. Concurrent duplicates are
-    resolved by the unique constraint: the loser rolls back and reads the winner's row.
+    resolved by the unique constraint (``ON CONFLICT DO NOTHING``): the loser reads the winner's
+    row. With ``lease_s`` the new row is created leased to the caller (who decides it at once:
+    ``?wait``, the integrations), so no worker claims it meanwhile.
     """
     now = utcnow()
     values = dict(fields, text_sha256=text_sha256(fields["text"]), status="queued",
                   received_at=now, enqueued_at=now, enqueue_count=1, attempts=0)
-    table = Submission.__table__
-    try:  # Core, not the ORM unit of work: this is the webhook's hot path
-        with db.session() as s:
-            new_id = s.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+    if lease_s is not None:
+        values.update(lease_until=now + timedelta(seconds=lease_s), attempts=1)
+    with db.writing() as conn:
+        new_id = conn.execute(_insert_submission(db), values).scalar()
+    if new_id is not None:
         return Submission(id=new_id, **values), True
-    except IntegrityError:
-        pass
     with db.session() as s:
         existing = get_submission(s, fields["site_id"], fields["comment_id"])
         if existing is None:  # pragma: no cover - the constraint fired on something else
-            raise
+            raise RuntimeError("submission conflict without a stored submission")
         if existing.text_sha256 != values["text_sha256"]:
             audit(s, "api", "duplicate_with_different_text", site_id=existing.site_id,
                   submission_id=existing.id, details={"text_sha256": values["text_sha256"]})
         return existing, False
+
+
+_INSERTS: dict[str, Any] = {}
+
+
+def _insert_submission(db: Database) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, built once per dialect (building it
+    per call was a tenth of the webhook's CPU). Core, not the ORM unit of work: the hot path."""
+    stmt = _INSERTS.get(db.dialect)
+    if stmt is None:
+        from moderation.store.batches import upsert_insert
+
+        table = Submission.__table__
+        stmt = (upsert_insert(db, table)
+                .on_conflict_do_nothing(index_elements=["site_id", "comment_id"])
+                .returning(table.c.id))
+        _INSERTS[db.dialect] = stmt
+    return stmt
 
 
 def get_submission(s: Session, site_id: str, comment_id: str) -> Submission | None:
@@ -222,56 +241,12 @@ def save_engine_decision(
     same submission (a retried or duplicated job) stores nothing and returns the first decision.
     The delivery is created leased to its creator for ``delivery_lease_s`` (it attempts it at
     once, without another transaction); if the creator dies, the sweeper takes it after that.
+    The batch version (``batches.save_engine_decisions``) does the work, for a batch of one.
     """
-    now = utcnow()
-    queue_ms = (now - submission.received_at).total_seconds() * 1000.0
-    categories = decision.categories
-    row = DecisionRow(
-        submission_id=submission.id,
-        kind="engine",
-        action=decision.action,
-        final=decision.final,
-        category=categories[0] if categories else None,
-        categories=categories,
-        reasons=[r.model_dump(mode="json") for r in decision.reasons],
-        scores=dict(decision.scores),
-        policy_id=decision.policy_id,
-        policy_version=decision.policy_version,
-        engine_version=decision.engine_version,
-        scorer=decision.scorer,
-        engine_ms=float(decision.elapsed_ms),
-        queue_ms=queue_ms,
-        decided_at=now,
-    )
-    dtable, ctable, stable = (DecisionRow.__table__, CallbackDelivery.__table__,
-                              Submission.__table__)
-    try:
-        with db.session() as s:
-            values = {c.key: getattr(row, c.key) for c in dtable.c if c.key != "id"}
-            row.id = s.execute(insert(dtable).values(**values)
-                               .returning(dtable.c.id)).scalar_one()
-            delivery_id = body = None
-            if decision.final and callback_url:
-                body = callback_body(row)
-                delivery_id = s.execute(insert(ctable).values(
-                    submission_id=submission.id, decision_id=row.id,
-                    site_id=submission.site_id, url=callback_url, body=body, status="pending",
-                    attempts=0, next_attempt_at=now,
-                    lease_until=now + timedelta(seconds=delivery_lease_s), created_at=now,
-                ).returning(ctable.c.id)).scalar_one()
-            s.execute(
-                update(stable).where(stable.c.id == submission.id)
-                .values(status="decided" if decision.final else "in_review",
-                        decided_at=now, lease_until=None)
-            )
-        return SavedDecision(row, delivery_id, True, callback_url, body)
-    except IntegrityError:
-        with db.session() as s:
-            existing = get_decision(s, submission.id)
-            if existing is None:  # pragma: no cover
-                raise
-            d = get_delivery_for(s, existing.id)
-            return SavedDecision(existing, d.id if d else None, False)
+    from moderation.store.batches import ToSave, save_engine_decisions
+
+    return save_engine_decisions(db, [ToSave(submission, decision, callback_url, callback_body)],
+                                 delivery_lease_s=delivery_lease_s)[0]
 
 
 # ---------------------------------------------------------------- callbacks

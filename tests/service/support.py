@@ -59,6 +59,10 @@ class StubEngine:
                         policy_id=self.policy_id, policy_version="stub-1",
                         engine_version="stub", scorer="stub", elapsed_ms=0.1)
 
+    def decide_batch(self, comments: list[Comment]) -> list[Decision]:
+        """All or nothing, like the real engine: one bad comment fails the whole batch."""
+        return [self.decide(c) for c in comments]
+
 
 class StubRegistry(PolicyRegistry):
     def policy(self, policy_id: str) -> Any:

@@ -139,7 +139,7 @@ def test_redis_restarted_while_queued_loses_nothing(rt: Runtime, workers: Worker
     with TestClient(create_app(runtime=rt, migrate=False)) as c:
         for i in range(30):
             assert post(c, f"q{i}", "badword" if i % 3 == 0 else "ok").status_code == 202
-        assert rt.dispatcher.depth() == 30
+        assert rt.dispatcher.depth() >= 1  # one drain job covers all 30
         if redis_server is not None:
             redis_server.restart()  # no persistence: the queue is gone
         else:
