@@ -125,3 +125,29 @@ def test_invisible_ranges_cover_unicode_format_chars() -> None:
         if unicodedata.category(chr(c)) in ("Cf", "Cc", "Cs") and not _INVISIBLE.match(chr(c))
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("char_min,char_max", [(2, 5), (1, 3), (3, 3)])
+def test_char_ngram_hashes_follow_their_definition(char_min: int, char_max: int) -> None:
+    """The vectorised rolling hash gives each n-gram exactly the hash its definition gives
+    (the shipped model's features must never drift): checked one n-gram at a time."""
+    import numpy as np
+
+    from moderation.scorers import featurize as F
+
+    texts = ["Hello, world", "", "a", "naïve café 😀", "x" * 40]
+    cfg = F.FeatureConfig(char_min=char_min, char_max=char_max)
+    rows, cols = F._char_entries(texts, cfg)
+    expected = []
+    mask = (1 << cfg.char_bits) - 1
+    for row, text in enumerate(texts):  # uint64 arithmetic wraps on purpose
+        padded = [ord(c) for c in f" {text} "]
+        for n in range(char_min, char_max + 1):
+            for i in range(len(padded) - n + 1):
+                h = np.uint64(padded[i])
+                with np.errstate(over="ignore"):
+                    for c in padded[i + 1:i + n]:
+                        h = h * F._PRIME + np.uint64(c)
+                g = F._mix(np.array([h ^ np.uint64(n * 0x51ED27)], dtype=np.uint64))[0]
+                expected.append((row, int(g) & mask))
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == sorted(expected)

@@ -61,17 +61,19 @@ def _char_entries(texts: Sequence[str], cfg: FeatureConfig) -> tuple[np.ndarray,
     mask = np.uint64((1 << cfg.char_bits) - 1)
     rows, cols = [], []
     length = len(cp)
-    for n in range(cfg.char_min, cfg.char_max + 1):
+    h = cp  # the (n-1)-gram hashes, extended by one code point per n (same arithmetic)
+    for n in range(1, cfg.char_max + 1):
         m = length - n + 1
         if m <= 0:
+            break
+        if n > 1:
+            h = h[:m] * _PRIME + cp[n - 1 : n - 1 + m]
+        if n < cfg.char_min:
             continue
-        h = cp[:m].copy()
-        for k in range(1, n):
-            h = h * _PRIME + cp[k : k + m]
         valid = (doc[:m] == doc[n - 1 : n - 1 + m]) & ~is_sep[:m]
-        h = _mix(h[valid] ^ np.uint64(n * 0x51ED27))
+        g = _mix(h[valid] ^ np.uint64(n * 0x51ED27))
         rows.append(doc[:m][valid])
-        cols.append((h & mask).astype(np.int64))
+        cols.append((g & mask).astype(np.int64))
     if not rows:
         return np.zeros(0, np.int32), np.zeros(0, np.int64)
     return np.concatenate(rows), np.concatenate(cols)
