@@ -14,6 +14,7 @@ changes a result.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -237,12 +238,11 @@ def split_alternatives(pattern: str) -> list[str]:
     return [f"{prefix}(?:{alt}){suffix}" for alt in inner_parts]
 
 
-def _top_level_split(pattern: str) -> list[str]:
-    """Split at ``|`` outside groups and character classes."""
-    parts: list[str] = []
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) for each character of the pattern outside
+    escapes and character classes."""
     depth = 0
-    start = 0
-    i = 0
+    i = start
     in_class = False
     while i < len(pattern):
         ch = pattern[i]
@@ -256,14 +256,23 @@ def _top_level_split(pattern: str) -> list[str]:
             in_class = True
             if pattern[i + 1:i + 2] == "]":  # "[]...]": a literal "]" first
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        else:
+            yield i, ch, depth
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+        i += 1
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    """Split at ``|`` outside groups and character classes."""
+    parts: list[str] = []
+    start = 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
@@ -289,28 +298,9 @@ def _spanning_group(pattern: str) -> tuple[str, str, str] | None:
 
 
 def _matching_paren(pattern: str, open_at: int) -> int | None:
-    depth = 0
-    i = open_at
-    in_class = False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, ch, depth in _structure(pattern, open_at):
+        if ch == ")" and depth == 1:
+            return i
     return None
 
 

@@ -16,7 +16,13 @@ import pytest
 from moderation.config import Settings
 from moderation.runtime import Runtime
 from moderation.store import repository as repo
-from tests.service.support import SECRET, StubRegistry, free_port, wait_until
+from tests.service.support import (
+    SECRET,
+    CallbackReceiver,
+    StubRegistry,
+    free_port,
+    wait_until,
+)
 
 
 class RedisServer:
@@ -103,3 +109,13 @@ def add_site(rt: Runtime, site_id: str = "site1", callback_url: str | None = Non
              secret: str = SECRET) -> None:
     with rt.db.session() as s:
         repo.add_site(s, site_id, secret=secret, callback_url=callback_url)
+
+
+@pytest.fixture
+def rt(settings: Settings, receiver: CallbackReceiver) -> Iterator[Runtime]:
+    """A runtime on the module's ``settings`` with one site calling the test's receiver back
+    (modules that need another runtime define their own ``rt``)."""
+    runtime = make_runtime(settings)
+    add_site(runtime, callback_url=receiver.url)
+    yield runtime
+    runtime.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -32,14 +31,6 @@ from tests.service.support import CallbackReceiver, wait_until
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return make_settings(db_url, worker_batch=7, db_timeout_s=20.0)
-
-
-@pytest.fixture
-def rt(settings: Settings, receiver: CallbackReceiver) -> Iterator[Runtime]:
-    runtime = make_runtime(settings)
-    add_site(runtime, callback_url=receiver.url)
-    yield runtime
-    runtime.close()
 
 
 class QueueStub:

@@ -41,14 +41,6 @@ def settings(db_url: str, redis_url: str) -> Settings:
 
 
 @pytest.fixture
-def rt(settings: Settings, receiver: CallbackReceiver) -> Iterator[Runtime]:
-    runtime = make_runtime(settings)
-    add_site(runtime, callback_url=receiver.url)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
 def workers(settings: Settings) -> Iterator[WorkerProcs]:
     w = WorkerProcs(env=settings.to_env())
     yield w
