@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from moderation.normalize import NormalizedText
-from moderation.rules.prefilter import required_literal, required_words, sentence_bound
+from moderation.rules.prefilter import (
+    parse,
+    required_literal,
+    required_words,
+    sentence_bound,
+)
 
 # Split like ``\b`` does, so a word glued to punctuation ("ep?son") still counts as "son".
 _NON_WORD = re.compile(r"\W+")
@@ -32,8 +37,9 @@ class CompiledPattern:
 
     @classmethod
     def compile(cls, category: str, rule_id: str, pattern: str, action: str) -> CompiledPattern:
-        return cls(category, rule_id, re.compile(pattern), action, required_words(pattern),
-                   required_literal(pattern), sentence_bound(pattern))
+        parsed = parse(pattern)  # once, for the three analyses
+        return cls(category, rule_id, re.compile(pattern), action, required_words(parsed),
+                   required_literal(parsed), sentence_bound(parsed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +76,10 @@ class PatternIndex:
         self._triggers = tuple(p.triggers for p in patterns)
         self._always = tuple(self.always)
 
-    def candidates(self, words: frozenset[str] | set[str]) -> list[CompiledPattern]:
-        """Patterns that may match, in policy order."""
-        woken = {i for w in self.by_word.keys() & words for i in self.by_word[w]}
-        woken.update(self.always)
+    def candidates(self, words: frozenset[str] | set[str], stream: str) -> list[CompiledPattern]:
+        """Patterns that may match a stream holding these words, in policy order."""
         patterns = self.patterns
-        return [patterns[i] for i in sorted(woken) if patterns[i].may_match(words)]
+        return [patterns[i] for i in _candidates(self, stream, words)]
 
 
 def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
@@ -88,7 +92,7 @@ def find(patterns: list[CompiledPattern] | PatternIndex, nt: NormalizedText,
         return hits
     words = frozenset(_NON_WORD.split(stream))
     if isinstance(patterns, PatternIndex):
-        todo = patterns.candidates(words) if prefilter else patterns.patterns
+        todo = patterns.candidates(words, stream) if prefilter else patterns.patterns
     else:
         todo = [p for p in patterns if not prefilter or p.may_match(words)]
     whole = [(0, len(stream))]

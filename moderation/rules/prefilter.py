@@ -41,12 +41,25 @@ Item = tuple[Any, Any]
 _KEEP = 3  # requirements checked per pattern: the cheapest ones
 
 
-def required_words(pattern: str) -> tuple[frozenset[str], ...] | None:
+def parse(pattern: str) -> Any:
+    """The pattern's structure as ``re`` parses it, or None when it does not parse (then no
+    requirement is proved and it is never skipped). The analyses below take either the pattern
+    or this, so that a caller running all three parses once."""
+    try:
+        return _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply never skipped
+        return None
+
+
+def _parsed(pattern: Any) -> Any:
+    return parse(pattern) if isinstance(pattern, str) else pattern
+
+
+def required_words(pattern: Any) -> tuple[frozenset[str], ...] | None:
     """Sets of words such that every match of ``pattern`` contains, whole, a word of EACH set
     (the cheapest few are kept); None if no requirement can be proved."""
-    try:
-        parsed = _parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - an unparsable pattern is simply never skipped
+    parsed = _parsed(pattern)
+    if parsed is None:
         return None
     found = sorted(set(_seq_all(list(parsed), left_ok=False, right_ok=False)), key=_cost)
     return tuple(found[:_KEEP]) or None
@@ -304,15 +317,12 @@ def _matching_paren(pattern: str, open_at: int) -> int | None:
     return None
 
 
-def required_literal(pattern: str) -> str | None:
+def required_literal(pattern: Any) -> str | None:
     """The longest run of literal characters that every match of ``pattern`` contains (3 or more
     characters), or None. A C-level substring test then skips the regex in most comments even
     where no whole word can be required ("my youtube" also matches "my youtubers")."""
-    try:
-        parsed = _parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - never skip an unparsable pattern
-        return None
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = _parsed(pattern)
+    if parsed is None or parsed.state.flags & re.IGNORECASE:
         return None
     best = ""
     for run in _literal_runs(list(parsed)):
@@ -342,15 +352,14 @@ def _literal_runs(seq: list[Item]) -> list[str]:
     return runs
 
 
-def sentence_bound(pattern: str) -> bool:
+def sentence_bound(pattern: Any) -> bool:
     """True when every match of ``pattern`` lies within one sentence of the phrase stream: no
     item can match the stream's sentence mark ``|`` (except a ``\\|`` that opens an alternative
     of the pattern's first group, which is then the match's first character) and nothing is
     anchored at the end. Such a pattern can be run on the sentences that hold its required
     words instead of the whole comment, with the same result."""
-    try:
-        parsed = _parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - unknown: not bound
+    parsed = _parsed(pattern)
+    if parsed is None:
         return False
     items = list(parsed)
     if not items:
