@@ -420,6 +420,8 @@ def write_charts(res: BacktestResult, out_dir: Path) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from moderation.evaluation.charts import save_figure
+
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[str] = []
     cats = sorted(res.by_category)
@@ -436,11 +438,7 @@ def write_charts(res: BacktestResult, out_dir: Path) -> list[str]:
         ax.text(0.5, 0.5, "no decision changed", ha="center", va="center")
     ax.set_xlabel("comments decided differently")
     ax.set_title(f"{res.new_label} vs {res.live_label}: changes per category")
-    fig.tight_layout()
-    p = out_dir / "changes_by_category.png"
-    fig.savefig(p, dpi=100)
-    plt.close(fig)
-    paths.append(str(p))
+    paths.append(str(save_figure(fig, out_dir / "changes_by_category.png")))
     if res.labelled:
         fig, ax = plt.subplots(figsize=(7, 3.5))
         names, vals = [], []
@@ -451,11 +449,7 @@ def write_charts(res: BacktestResult, out_dir: Path) -> list[str]:
         ax.bar(names, vals, color=["#888", "#bbb", "#1f77b4", "#7fb2e5"])
         ax.set_ylim(0, 1)
         ax.set_title(f"against {res.labelled} labels (positive = reject)")
-        fig.tight_layout()
-        p = out_dir / "precision_recall.png"
-        fig.savefig(p, dpi=100)
-        plt.close(fig)
-        paths.append(str(p))
+        paths.append(str(save_figure(fig, out_dir / "precision_recall.png")))
     return paths
 
 

@@ -16,6 +16,14 @@ from moderation.evaluation.metrics import ACTIONS, Figures  # noqa: E402
 _CLASSES = ("clean", "violating")
 
 
+def save_figure(fig: plt.Figure, path: Path, dpi: int = 100) -> Path:
+    """Lay out, write as PNG and free a finished figure (pyplot keeps figures until closed)."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+    return path
+
+
 def confusion_chart(overall: Figures, path: Path) -> Path:
     """Label x action counts, each cell also as a share of its row."""
     m = np.array([[overall.confusion[c][a] for a in ACTIONS] for c in _CLASSES], dtype=float)
@@ -32,10 +40,7 @@ def confusion_chart(overall: Figures, path: Path) -> Path:
             ax.text(j, i, f"{int(m[i, j])}\n{share[i, j]:.1%}", ha="center", va="center",
                     color="white" if share[i, j] > 0.6 else "black", fontsize=9)
     ax.set_title("Confusion matrix (row shares)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=110)
 
 
 def score_chart(
@@ -74,10 +79,7 @@ def score_chart(
     for ax in list(axes.flat)[len(labels):]:
         ax.axis("off")
     fig.suptitle("Model scores by label (dashed: review_at, solid: reject_at)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def category_chart(categories: Sequence[Figures], path: Path, title: str) -> Path | None:
@@ -99,7 +101,4 @@ def category_chart(categories: Sequence[Figures], path: Path, title: str) -> Pat
     ax.set_ylabel("share")
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.35))
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
