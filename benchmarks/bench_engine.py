@@ -28,6 +28,8 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 
+import host_speed  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 WORDS_PER_COMMENT = 50
 
 # --- a corpus of realistic news comments ---------------------------------------------------------
@@ -112,18 +114,6 @@ def build_comments(n: int, seed: int = 0) -> list[str]:
 # --- timing helpers -----------------------------------------------------------------------------
 
 
-def _calibrate(cpu: int) -> float:
-    """Best-of-5 seconds for a fixed pure-Python loop on one CPU."""
-    os.sched_setaffinity(0, {cpu})
-    best = float("inf")
-    for _ in range(5):  # ~0.1 s each: long enough for the CPU to reach its running speed
-        t0 = time.perf_counter()
-        for _ in range(5000):
-            sum(range(1000))
-        best = min(best, time.perf_counter() - t0)
-    return best / 5000
-
-
 def _pin_one_cpu(wanted: int | None) -> str:
     """Pin to one CPU: the one asked for, else the fastest. Virtual CPUs of one machine can
     differ a lot (seen here: 1.6x on the same loop, quiet machine), so the calibration of each
@@ -131,15 +121,14 @@ def _pin_one_cpu(wanted: int | None) -> str:
     if not hasattr(os, "sched_setaffinity"):
         return "not pinned (no sched_setaffinity)"
     try:
-        cpus = sorted(os.sched_getaffinity(0))
-        speed = {c: _calibrate(c) for c in cpus}
+        speed = host_speed.speeds()
+        cpus = sorted(speed)
         cpu = wanted if wanted is not None else min(cpus, key=lambda c: speed[c])
         os.sched_setaffinity(0, {cpu})
     except OSError as exc:
         return f"not pinned ({exc})"
-    cal = ", ".join(f"CPU {c} {t * 1e6:.1f} us" for c, t in speed.items())
     how = "as asked" if wanted is not None else "the fastest"
-    return f"pinned to CPU {cpu} ({how}; sum(range(1000)) takes {cal})"
+    return f"pinned to CPU {cpu} ({how}; {host_speed.describe(speed)})"
 
 
 def per_call(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> list[float]:

@@ -28,6 +28,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import host_speed  # noqa: E402
 
 from moderation import signing  # noqa: E402
 
@@ -350,8 +353,10 @@ def main() -> None:
     ap.add_argument("--scorer", default=os.environ.get("MODERATION_SCORER", "sklearn"))
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per latency phase")
     ap.add_argument("--workers", default="1,2,4", help="worker counts for end to end")
-    ap.add_argument("--e2e-n", type=int, default=3000)
-    ap.add_argument("--e2e-rate", type=float, default=400.0)
+    ap.add_argument("--e2e-n", type=int, default=6000)
+    ap.add_argument("--e2e-rate", type=float, default=800.0,
+                    help="offered webhooks/s end to end: above what the stack sustains, so the "
+                         "figure is its ceiling, not the offered rate")
     ap.add_argument("--http-workers", type=int, default=1)
     ap.add_argument("--http", default="auto", help="uvicorn HTTP parser: auto|httptools|h11")
     ap.add_argument("--loop", default="auto", help="uvicorn event loop: auto|uvloop|asyncio")
@@ -359,7 +364,8 @@ def main() -> None:
     args = ap.parse_args()
 
     print(f"load average before: {os.getloadavg()}, cores: {os.cpu_count()}, "
-          f"store: {'sqlite' if args.sqlite else 'postgresql'}, scorer: {args.scorer}")
+          f"store: {'sqlite' if args.sqlite else 'postgresql'}, scorer: {args.scorer}; "
+          f"{host_speed.describe(host_speed.speeds())}")
     stack = Stack(args)
     try:
         stack.start_base()
@@ -388,7 +394,8 @@ def main() -> None:
         if "e2e" not in skip:
             for n in [int(x) for x in args.workers.split(",") if x]:
                 end_to_end(stack, n, args.e2e_n, args.e2e_rate)
-        print(f"load average after: {os.getloadavg()}")
+        print(f"load average after: {os.getloadavg()}; "
+              f"{host_speed.describe(host_speed.speeds())}")
     finally:
         stack.close()
 

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from moderation import __version__
 from moderation.api import errors, health, integrations, policies, review, status, webhook
@@ -63,7 +64,7 @@ def create_app(
             if owns_runtime:
                 rt.close()
 
-    app = FastAPI(
+    app = ModerationAPI(
         title="Comment moderation service",
         version=__version__,
         description="Signed CMS webhook -> queue -> engine -> store -> signed callback.",
@@ -84,6 +85,23 @@ def create_app(
     app.include_router(policies.router)  # policy versions, hot reload, backtest (issue 5)
     _document_webhook_body(app)
     return app
+
+
+class ModerationAPI(FastAPI):
+    """FastAPI, with ``POST /v1/comments`` (every comment of every site, the hot path) handed
+    straight to ``webhook.asgi``. The route stays declared for the OpenAPI schema; every other
+    path goes through FastAPI as usual."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root):]
+            if path == webhook.PATH:
+                scope["app"] = self  # what Request.app reads, as Starlette would set it
+                await webhook.asgi(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def _telemetry(enabled: bool) -> dict[str, Any]:

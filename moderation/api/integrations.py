@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from moderation.api.errors import ApiError, loc_to_field
 from moderation.api.sites_cache import SiteInfo
-from moderation.api.webhook import check_storable
+from moderation.api.webhook import check_storable, read_body
 from moderation.integrations import akismet, coral, perspective
 from moderation.integrations import store as istore
 from moderation.integrations.html_text import PlainText, to_plain_text
@@ -142,10 +142,7 @@ async def coral_phase(site_id: str, request: Request) -> Response:
 
 async def _coral(site_id: str, request: Request) -> tuple[Response, str]:
     rt, st = _rt(request), _state(request)
-    raw = await request.body()
-    if len(raw) > rt.settings.max_body_bytes:
-        raise ApiError(413, "body_too_large", f"body is {len(raw)} bytes; at most "
-                       f"{rt.settings.max_body_bytes} accepted", "body")
+    raw = await read_body(request, rt.settings.max_body_bytes)
     try:
         site = await _site(request, site_id)
         secrets = await st.cached("coral", site_id, lambda: _coral_secrets(rt, site_id))

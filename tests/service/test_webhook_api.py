@@ -219,6 +219,64 @@ def test_too_long_is_413(client: TestClient, rt: Runtime) -> None:
         assert s.scalar(select(func.count()).select_from(Submission)) == 1
 
 
+def test_oversized_body_is_413_before_it_is_read(db_url: str) -> None:
+    """Refused from Content-Length, or while a chunked body streams in: never buffered whole,
+    never stored."""
+    runtime = make_runtime(make_settings(db_url, max_body_bytes=2048))
+    add_site(runtime)
+    try:
+        with TestClient(create_app(runtime=runtime, migrate=False),
+                        raise_server_exceptions=False) as c:
+            raw, h = signed(payload("big", "x" * 4000), SECRET)
+            r = c.post("/v1/comments", content=raw, headers=h)
+            assert r.status_code == 413, r.text
+            assert r.json()["error"] == {"code": "body_too_large", "field": "body",
+                                         "reason": f"body is {len(raw)} bytes; at most 2048 "
+                                                   "accepted"}
+            served = []
+
+            def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+                for i in range(0, len(raw), 512):
+                    served.append(i)
+                    yield raw[i:i + 512]
+
+            r = c.post("/v1/comments", content=chunks(), headers=h)
+            assert r.status_code == 413, r.text
+            assert r.json()["error"]["reason"] == "body is over 2048 bytes; at most 2048 accepted"
+            raw, h = signed(payload("small", "fine"), SECRET)
+            assert c.post("/v1/comments", content=raw, headers=h).status_code in (200, 202)
+        with runtime.db.session() as s:
+            assert s.scalars(select(Submission.comment_id)).all() == ["small"]
+    finally:
+        runtime.close()
+
+
+def test_webhook_behind_a_root_path(rt: Runtime) -> None:
+    """Served under a prefix (``uvicorn --root-path``): the webhook is still found."""
+    with TestClient(create_app(runtime=rt, migrate=False), root_path="/moderation",
+                    raise_server_exceptions=False) as c:
+        raw, h = signed(payload("rp"), SECRET)
+        r = c.post("/moderation/v1/comments", content=raw, headers=h)
+        assert r.status_code in (200, 202), r.text
+        assert c.get("/moderation/v1/comments/site1/rp").json()["comment_id"] == "rp"
+
+
+def test_unexpected_failure_is_a_clean_500(client: TestClient, rt: Runtime,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in the webhook's handler answers 500 with the usual error body, no trace."""
+    from moderation.api import webhook
+
+    def broken(data: dict) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(webhook, "validate", broken)
+    r = post(client, payload("boom"))
+    assert r.status_code == 500
+    assert r.json() == {"error": {"code": "internal_error",
+                                  "reason": "internal error (logged on the server)"}}
+    assert "secret internals" not in r.text and "Traceback" not in r.text
+
+
 def test_bad_query_is_422_without_stack_trace(client: TestClient) -> None:
     r = post(client, payload("q"), query="?wait=soon")
     assert r.status_code == 422 and r.json()["error"]["field"] == "wait"
