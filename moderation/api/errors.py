@@ -31,6 +31,15 @@ def error_response(status: int, code: str, reason: str, field: str | None = None
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
+def api_error_response(exc: ApiError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.reason, exc.field, exc.headers, **exc.extra)
+
+
+def internal_error_response() -> JSONResponse:
+    """What a bug looks like from outside: a 500 with no detail (the trace goes to the log)."""
+    return error_response(500, "internal_error", "internal error (logged on the server)")
+
+
 def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     return ".".join(parts) or "body"
@@ -39,8 +48,7 @@ def loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.reason, exc.field, exc.headers,
-                              **exc.extra)
+        return api_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -55,4 +63,4 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "internal error (logged on the server)")
+        return internal_error_response()

@@ -24,7 +24,12 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from moderation import metrics, signing
-from moderation.api.errors import ApiError, error_response, loc_to_field
+from moderation.api.errors import (
+    ApiError,
+    api_error_response,
+    internal_error_response,
+    loc_to_field,
+)
 from moderation.api.schemas import CommentIn, ErrorOut, SubmissionOut
 from moderation.api.sites_cache import SiteInfo
 from moderation.api.status import load_state, render, submission_out
@@ -165,13 +170,12 @@ async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
     try:
         response = await post_comment(request)
     except ApiError as exc:
-        response = error_response(exc.status, exc.code, exc.reason, exc.field, exc.headers,
-                                  **exc.extra)
+        response = api_error_response(exc)
     except ClientDisconnect:
         return  # nobody to answer; nothing was stored for a body that did not arrive
     except Exception:
         log.exception("unhandled error on POST /v1/comments")
-        response = error_response(500, "internal_error", "internal error (logged on the server)")
+        response = internal_error_response()
     await response(scope, receive, send)
 
 
