@@ -62,17 +62,7 @@ def deliver(rt: Runtime, delivery_id: int) -> str:
 
 def attempt(rt: Runtime, delivery_id: int, url: str, body_text: str, site_id: str) -> str:
     """POST once (the caller holds the delivery's lease) and record the attempt."""
-    from moderation import metrics
-
-    result = post_once(rt, delivery_id, url, body_text, site_id)
-    new_status = _record(rt, delivery_id, started_at=result.started_at,
-                         duration_ms=result.duration_ms, ok=result.ok,
-                         status_code=result.status_code, error=result.error)
-    metrics.observe_callback(new_status, result.ok, result.duration_ms / 1000)
-    if result.error:
-        log.info("callback %s attempt failed: %s (now %s)", delivery_id, result.error,
-                 new_status)
-    return new_status
+    return attempt_many(rt, [Due(delivery_id, url, body_text, site_id)])[delivery_id]
 
 
 def post_once(rt: Runtime, delivery_id: int, url: str, body_text: str,
@@ -141,14 +131,6 @@ def attempt_many(rt: Runtime, leased: list[Due], budget_s: float | None = None) 
 
 
 RECORD_RETRIES = (0.1, 0.3, 1.0, 3.0)
-
-
-def _record(rt: Runtime, delivery_id: int, **attempt: Any) -> str:
-    """Store the outcome of a POST that already happened."""
-    st = rt.settings
-    return _insist(rt, f"recording callback {delivery_id} attempt", lambda s: repo.record_attempt(
-        s, delivery_id, max_attempts=st.callback_max_attempts, backoff_s=st.callback_backoff_s,
-        backoff_max_s=st.callback_backoff_max_s, **attempt))
 
 
 def _insist(rt: Runtime, what: str, fn: Callable[[Any], T]) -> T:

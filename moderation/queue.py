@@ -159,15 +159,18 @@ class RQDispatcher:
                 return
             self.redis.set(self.kick_key, b"1", px=KICK_TTL_MS)
         try:
-            self.queue.enqueue_call(DRAIN_JOB, job_id=drain_job_id(),
-                                    retry=self._retry() if self.retries else None,
-                                    result_ttl=0, failure_ttl=86400)
+            self._enqueue_drain()
         except Exception:
             try:  # let the next webhook try again rather than wait for the flag to expire
                 self.redis.delete(self.kick_key)
             except Exception:
                 pass
             raise
+
+    def _enqueue_drain(self) -> None:
+        self.queue.enqueue_call(DRAIN_JOB, job_id=drain_job_id(),
+                                retry=self._retry() if self.retries else None,
+                                result_ttl=0, failure_ttl=86400)
 
     def drain_released(self) -> None:
         """Called by a drain job before its last look: later submissions need a new job."""
@@ -177,9 +180,7 @@ class RQDispatcher:
         """A drain job found a backlog: queue another one (for an idle worker) unless a job is
         already waiting. The flag is left alone: it says some job will look again."""
         if self.redis.llen(self.queue.key) == 0:
-            self.queue.enqueue_call(DRAIN_JOB, job_id=drain_job_id(),
-                                    retry=self._retry() if self.retries else None,
-                                    result_ttl=0, failure_ttl=86400)
+            self._enqueue_drain()
 
     def _drain_waiting(self) -> bool:
         from rq.registry import ScheduledJobRegistry

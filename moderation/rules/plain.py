@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from moderation.normalize import (
+    _ALNUM_RUN,
     _IDENTITY_PUNCTUATION,
     _JOINERS,
     _LEAD_STRIP,
@@ -65,7 +66,6 @@ _SEPARATORS = re.compile(rf"[{_SEP}]+")
 _SPLITTER = re.compile(rf"[{_charset(_SPLIT)}]")
 _LETTERS = re.compile(r"[a-z]+")
 _STRETCHED = re.compile(r"([a-z])\1\1")
-_ALNUM = re.compile(r"[a-z0-9]+")
 _NON_WORD = re.compile(r"\W+")  # as rules/phrases.py splits a stream into words
 _BARS = re.compile(r"\|(?: \|)+")
 _CACHE_SIZE = 100_000
@@ -117,7 +117,7 @@ def _chunk(chunk: str) -> _Chunk:
         form = _REPEAT3.sub(r"\1", form)
     code = ("|" if lead else "") + ("s" if len(core) == 1 else "w") + ("|" if trail else "")
     fragment = ("| " if lead else "") + form + (" |" if trail else "")
-    terms = {*words, *_NON_WORD.split(form), *_ALNUM.findall(chunk)}
+    terms = {*words, *_NON_WORD.split(form), *_ALNUM_RUN.findall(chunk)}
     terms.discard("")
     return (code, fragment, tuple(terms), chunk_marks(chunk))
 
