@@ -119,6 +119,15 @@ def wait_until(pred: Any, timeout: float, interval: float = 0.05, what: str = "c
 # ---------------------------------------------------------------- callback receiver
 
 
+class _ReceiverServer(ThreadingHTTPServer):
+    """A listen backlog like a real web server's: with the default of 5, concurrent batch
+    workers' callbacks (4 workers x MODERATION_CALLBACK_CONCURRENCY connects at once) were
+    sometimes reset before they were accepted, and a test without a sweeper waited for them."""
+
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
 class CallbackReceiver:
     """An HTTP server standing in for the CMS: records verified deliveries; can be down or 5xx."""
 
@@ -164,8 +173,7 @@ class CallbackReceiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server = _ReceiverServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
