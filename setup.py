@@ -1,4 +1,5 @@
-"""Build hook for the optional C speed-up of the rule layer (moderation/rules/_plainscan.c).
+"""Build hook for the optional C speed-up of the rule layer
+(moderation/rules/native/_plainscan.c).
 
 Everything else about the package is in pyproject.toml. ``optional=True``: without a C compiler
 the install still succeeds and moderation.rules.plain uses its pure-Python loop instead.
@@ -6,5 +7,5 @@ the install still succeeds and moderation.rules.plain uses its pure-Python loop 
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("moderation.rules._plainscan",
-                             ["moderation/rules/_plainscan.c"], optional=True)])
+setup(ext_modules=[Extension("moderation.rules.native._plainscan",
+                             ["moderation/rules/native/_plainscan.c"], optional=True)])

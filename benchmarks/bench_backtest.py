@@ -70,8 +70,8 @@ def main() -> None:
 
     from sqlalchemy import insert
 
-    from moderation import backtest as bt
     from moderation.engine import Engine
+    from moderation.policy import backtest as bt
     from moderation.policy import load_policy
     from moderation.scorers import load_scorer
     from moderation.store import migrate

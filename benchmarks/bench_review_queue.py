@@ -17,9 +17,10 @@ from fastapi.testclient import TestClient
 
 from moderation.api import create_app
 from moderation.config import Settings
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
 from moderation.review import accounts
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from moderation.store import migrate
 from moderation.store import repository as repo
 from moderation.store.schema import DecisionRow, Submission, utcnow
@@ -69,7 +70,7 @@ def main() -> None:
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-review-")
     url = os.environ.get("MODERATION_DATABASE_URL") or f"sqlite:///{tmp}/m.db"
-    rt = Runtime.build(Settings(database_url=url), registry=PolicyRegistry(None, "none"))
+    rt = build_runtime(Settings(database_url=url), registry=PolicyRegistry(None, "none"))
     migrate.upgrade(rt.db.engine)
     ids = seed(rt, args.items)
     with rt.db.session() as s:

@@ -15,6 +15,17 @@ Action = Literal["approve", "reject", "review"]
 ReasonSource = Literal["rule", "model"]
 
 #: Actions that end a comment's life; ``review`` waits for a person.
+#: Labels a scorer gives and the engine maps onto guideline categories (policy ``model.labels``).
+STANDARD_LABELS: tuple[str, ...] = (
+    "toxicity",
+    "severe_toxicity",
+    "obscene",
+    "threat",
+    "insult",
+    "identity_attack",
+    "spam",
+)
+
 FINAL_ACTIONS: frozenset[str] = frozenset({"approve", "reject"})
 
 

@@ -27,11 +27,11 @@ def run_one(burst: bool = False, policies: tuple[str, ...] = ()) -> None:
     """Body of one worker process: build the runtime, warm the engines, work."""
     from rq import Queue, SimpleWorker
 
-    from moderation import runtime
+    from moderation.service import wiring
     from moderation.store import migrate
     from moderation.store import repository as repo
 
-    rt = runtime.activate(runtime.Runtime.build())
+    rt = wiring.activate(wiring.build_runtime())
     if rt.redis is None:
         raise SystemExit("moderation worker needs MODERATION_REDIS_URL (inline mode has none)")
     migrate.upgrade(rt.db.engine)
@@ -46,8 +46,8 @@ def run_one(burst: bool = False, policies: tuple[str, ...] = ()) -> None:
 
 def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = None) -> int:
     """Start and babysit ``processes`` workers until SIGINT/SIGTERM; returns an exit code."""
-    from moderation import runtime
-    from moderation import sweeper as sweeper_mod
+    from moderation.service import sweeper as sweeper_mod
+    from moderation.service import wiring
 
     settings = settings or Settings.from_env()
     cmd = [sys.executable, "-c", "from workers.launcher import run_one; run_one()"]
@@ -63,7 +63,7 @@ def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = 
     signal.signal(signal.SIGINT, _stop)
     sweep_stop = None
     if sweeper:
-        rt = runtime.activate(runtime.Runtime.build(settings))
+        rt = wiring.activate(wiring.build_runtime(settings))
         _, sweep_stop = sweeper_mod.start_thread(rt)
     try:
         while not stop.wait(1.0):

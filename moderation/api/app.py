@@ -24,8 +24,9 @@ from moderation.api.schemas import CommentIn
 from moderation.api.sites_cache import SitesCache
 from moderation.api.waiters import Waiters
 from moderation.config import Settings
-from moderation.metrics import StoreCollector
-from moderation.runtime import Runtime
+from moderation.service.metrics import StoreCollector
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def create_app(
     warm: bool = True,
 ) -> FastAPI:
     owns_runtime = runtime is None
-    rt = runtime or Runtime.build(settings)
+    rt = runtime or build_runtime(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +54,7 @@ def create_app(
         rt.notifier.start_listener()
         stop = None
         if sweeper:
-            from moderation import sweeper as sweeper_mod
+            from moderation.service import sweeper as sweeper_mod
 
             _, stop = sweeper_mod.start_thread(rt)
         try:

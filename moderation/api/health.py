@@ -9,7 +9,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 
 router = APIRouter(tags=["operations"])
 

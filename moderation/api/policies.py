@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from moderation.api.errors import ApiError
 from moderation.api.review import Admin, Moderator
 from moderation.errors import ModerationError, PolicyError
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 
 router = APIRouter(prefix="/v1/policies", tags=["policies"])
 MAX_POLICY_BYTES = 5_000_000
@@ -69,7 +69,7 @@ def _invalid(exc: PolicyError) -> ApiError:
 @router.get("/{policy_id}", summary="The live version of a policy")
 async def get_policy(policy_id: str, request: Request,
                      _user: Moderator) -> dict[str, Any]:
-    from moderation.policy_store import live_version
+    from moderation.policy.versions import live_version
 
     def load() -> Any:
         with _rt(request).db.session() as s:
@@ -88,7 +88,7 @@ async def get_policy(policy_id: str, request: Request,
 @router.get("/{policy_id}/versions", summary="Stored versions of a policy, newest first")
 async def get_versions(policy_id: str, request: Request, _user: Moderator,
                        limit: int = 100) -> dict[str, Any]:
-    from moderation.policy_store import history
+    from moderation.policy.versions import history
 
     def load() -> list[Any]:
         with _rt(request).db.session() as s:
@@ -120,8 +120,8 @@ async def _upload(request: Request) -> PolicyUpload:
             responses={422: {"description": "Refused: every problem listed; nothing changed"}})
 async def put_policy(policy_id: str, request: Request,
                      user: Admin) -> dict[str, Any]:
-    from moderation.policy_admin import parse_upload
-    from moderation.policy_store import apply_version
+    from moderation.policy.admin import parse_upload
+    from moderation.policy.versions import apply_version
 
     body = await _upload(request)
     rt = _rt(request)
@@ -148,9 +148,9 @@ async def post_backtest(policy_id: str, body: BacktestRequest, request: Request,
     rt = _rt(request)
 
     def work() -> dict[str, Any]:
-        from moderation import backtest as bt
         from moderation.engine import Engine
-        from moderation.policy_admin import parse_upload
+        from moderation.policy import backtest as bt
+        from moderation.policy.admin import parse_upload
         from moderation.scorers import load_scorer
 
         live_policy, live_label = bt.resolve_policy(body.against or policy_id, rt.db)

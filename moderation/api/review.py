@@ -33,7 +33,7 @@ from moderation.review.views import (
     ReasonCode,
     Stats,
 )
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 
 SESSION_COOKIE = "mod_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
 
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store import repository as repo
 
 

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from moderation.api.errors import ApiError
 from moderation.api.schemas import DecisionOut, ErrorOut, SubmissionOut
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store import repository as repo
 from moderation.store.schema import DecisionRow, Submission
 

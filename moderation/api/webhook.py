@@ -23,7 +23,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from moderation import metrics, signing
 from moderation.api.errors import (
     ApiError,
     api_error_response,
@@ -33,7 +32,9 @@ from moderation.api.errors import (
 from moderation.api.schemas import CommentIn, ErrorOut, SubmissionOut
 from moderation.api.sites_cache import SiteInfo
 from moderation.api.status import load_state, render, submission_out
-from moderation.runtime import Runtime
+from moderation.service import metrics, signing
+from moderation.service.runtime import Runtime
+from moderation.store import batches
 from moderation.store import repository as repo
 
 log = logging.getLogger(__name__)
@@ -310,7 +311,7 @@ def decide_and_store(rt: Runtime, site: SiteInfo, sub: Any) -> tuple[Any, Any]:
     constraint keeps the worker's, and this returns what the store holds. If deciding raises,
     the lease is released and a worker is asked to take the submission.
     """
-    from moderation import callbacks, processing
+    from moderation.service import callbacks, processing
 
     t0 = time.perf_counter()
     try:
@@ -320,7 +321,7 @@ def decide_and_store(rt: Runtime, site: SiteInfo, sub: Any) -> tuple[Any, Any]:
             repo.release_submission(s, sub.id)
         _enqueue(rt, sub.id)
         raise
-    saved = repo.save_engine_decision(
+    saved = batches.save_engine_decision(
         rt.db, sub, decision, callback_url=site.callback_url,
         callback_body=lambda row: callbacks.build_body(sub, row),
         delivery_lease_s=0.0,  # claimable at once by whoever sends callbacks

@@ -77,11 +77,11 @@ def _start_api(port: int) -> Any:
 
 
 def _ensure_site(callback_url: str) -> None:
-    from moderation.runtime import Runtime
+    from moderation.service.wiring import build_runtime
     from moderation.store import migrate
     from moderation.store import repository as repo
 
-    rt = Runtime.build()
+    rt = build_runtime()
     try:
         migrate.upgrade(rt.db.engine)
         with rt.db.session() as s:
@@ -118,7 +118,7 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
     """Post the seed comments through the real webhook and show every decision."""
     import httpx
 
-    from moderation import signing
+    from moderation.service import signing
 
     comments = _load_seeds(seeds_dir)
     _Receiver.received.clear()

@@ -11,10 +11,10 @@ import click
 
 def _runtime():  # type: ignore[no-untyped-def]
     """A runtime for one CLI command, on a migrated database."""
-    from moderation.runtime import Runtime
+    from moderation.service.wiring import build_runtime
     from moderation.store import migrate
 
-    rt = Runtime.build()
+    rt = build_runtime()
     migrate.upgrade(rt.db.engine)
     return rt
 

@@ -85,7 +85,7 @@ def apply(file: str, message: str, author: str | None) -> None:
     An invalid file changes nothing (exit 1, every problem listed).
     """
     from moderation.errors import PolicyError
-    from moderation.policy_admin import apply_file
+    from moderation.policy.admin import apply_file
 
     db = _db()
     try:
@@ -111,7 +111,7 @@ def rollback(ref: str, message: str | None, author: str | None) -> None:
     """Make a stored version (REF: id@seq) live again, as a new version with its content."""
     from moderation.errors import PolicyError
     from moderation.policy import policy_from_bundle
-    from moderation.policy_store import apply_version, find_version
+    from moderation.policy.versions import apply_version, find_version
 
     db = _db()
     try:
@@ -146,7 +146,7 @@ def _whoami() -> str:
 @click.option("--json", "as_json", is_flag=True)
 def history(policy_id: str | None, limit: int, as_json: bool) -> None:
     """Versions of POLICY_ID (all policies when omitted), newest first; * marks the live one."""
-    from moderation.policy_store import history as list_history
+    from moderation.policy.versions import history as list_history
 
     db = _db()
     try:
@@ -176,7 +176,7 @@ def diff(v1: str, v2: str) -> None:
     the same policy as V1.
     """
     from moderation.errors import PolicyError
-    from moderation.policy_admin import render_diff
+    from moderation.policy.admin import render_diff
 
     db = _db()
     try:
@@ -195,7 +195,7 @@ def _version_or_file(db: Any, ref: str, default_policy: str | None) -> Any:
 
     from moderation.errors import PolicyError
     from moderation.policy import load_policy
-    from moderation.policy_store import find_version
+    from moderation.policy.versions import find_version
 
     if ref.endswith((".yaml", ".yml")) or Path(ref).is_file():
         p = load_policy(ref)
@@ -237,9 +237,9 @@ def backtest(new_file: str, against: str | None, last: int | None, since: dateti
     """Replay comments through NEW_FILE and the live version; report what would change."""
     from tqdm import tqdm
 
-    from moderation import backtest as bt
     from moderation.engine import Engine
     from moderation.errors import ModerationError
+    from moderation.policy import backtest as bt
     from moderation.policy import load_policy
     from moderation.scorers import load_scorer
 

@@ -9,10 +9,10 @@ import click
 
 def _runtime():  # type: ignore[no-untyped-def]
     """A runtime for one CLI command, on a migrated database."""
-    from moderation.runtime import Runtime
+    from moderation.service.wiring import build_runtime
     from moderation.store import migrate
 
-    rt = Runtime.build()
+    rt = build_runtime()
     migrate.upgrade(rt.db.engine)
     return rt
 
@@ -65,7 +65,7 @@ def register(group: click.Group) -> None:
     @group.command()
     def sweep() -> None:
         """Run one sweeper round now: re-enqueue lost jobs and due callbacks."""
-        from moderation.sweeper import sweep_once
+        from moderation.service.sweeper import sweep_once
 
         rt = _runtime()
         try:
@@ -182,10 +182,10 @@ def register(group: click.Group) -> None:
     @click.option("--revision", default="head", show_default=True)
     def db_upgrade(revision: str) -> None:
         """Apply migrations (also done automatically by serve and worker)."""
-        from moderation.runtime import Runtime
+        from moderation.service.wiring import build_runtime
         from moderation.store import migrate
 
-        rt = Runtime.build()
+        rt = build_runtime()
         try:
             migrate.upgrade(rt.db.engine, revision)
             click.echo(f"database at revision {migrate.current(rt.db.engine)}")

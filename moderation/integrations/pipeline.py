@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
-from moderation import callbacks, metrics, processing
 from moderation.integrations.html_text import PlainText
 from moderation.models import Comment, Decision, Reason
-from moderation.runtime import Runtime
+from moderation.service import callbacks, metrics, processing
+from moderation.service.runtime import Runtime
+from moderation.store import batches
 from moderation.store import repository as repo
 from moderation.store.schema import DecisionRow, Submission
 
@@ -105,7 +106,7 @@ def store_and_decide(rt: Runtime, site: Any, fields: dict[str, Any], plain: Plai
     decision = processing.decide(rt, site, _view(fields, plain.text))
     decision = map_evidence(decision, plain, fields["text"])
     engine_s = time.perf_counter() - t0
-    saved = repo.save_engine_decision(
+    saved = batches.save_engine_decision(
         rt.db, sub, decision,
         callback_url=site.callback_url,
         callback_body=lambda row: callbacks.build_body(sub, row),

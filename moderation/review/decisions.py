@@ -23,18 +23,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from moderation import callbacks
 from moderation.review import claims
 from moderation.review.accounts import Principal
 from moderation.review.errors import Conflict, Invalid, NotFound, ReviewError
 from moderation.review.items import IN_REVIEW, CodesFor, engine_decision, final_decision
 from moderation.review.schema import ReviewLease
 from moderation.review.views import DecisionResult, ReasonCode
+from moderation.service import callbacks
 from moderation.store import repository as repo
 from moderation.store.schema import CallbackDelivery, DecisionRow, Site, Submission, utcnow
 
 if TYPE_CHECKING:
-    from moderation.runtime import Runtime
+    from moderation.service.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -181,13 +181,13 @@ def _candidates_python(index: PatternIndex, stream: str,
 
 def _candidates_c(index: PatternIndex, stream: str,
                   words: frozenset[str] | set[str]) -> list[int]:
-    """The same in C (moderation/rules/_plainscan.c), when the extension is built."""
+    """The same in C (moderation/rules/native/_plainscan.c), when the extension is built."""
     return _plainscan.candidates(words, index.by_word, index._always, index._literals,
                                  index._triggers, stream)
 
 
 try:
-    from moderation.rules import _plainscan  # type: ignore[attr-defined]
+    import moderation.rules.native._plainscan as _plainscan  # type: ignore[import-not-found]
 
     _candidates = _candidates_c
 except ImportError:  # not compiled: the same, slower

@@ -164,7 +164,7 @@ def _scan_python(folded: str) -> tuple[str, str, set[str], str]:
 
 
 def _scan_c(folded: str) -> tuple[str, str, set[str], str]:
-    """The same loop in C (moderation/rules/_plainscan.c), when the extension is built."""
+    """The same loop in C (moderation/rules/native/_plainscan.c), when the extension is built."""
     found = _plainscan.scan(folded, _cache)
     if isinstance(found, list):  # chunks seen for the first time: work them out, then again
         for chunk in found:
@@ -176,7 +176,7 @@ def _scan_c(folded: str) -> tuple[str, str, set[str], str]:
 
 
 try:
-    from moderation.rules import _plainscan  # type: ignore[attr-defined]
+    import moderation.rules.native._plainscan as _plainscan  # type: ignore[import-not-found]
 
     _scan = _scan_c
 except ImportError:  # not compiled (no C compiler at install): the same, slower

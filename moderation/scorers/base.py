@@ -9,16 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-#: Labels the engine knows how to map onto guideline categories.
-STANDARD_LABELS: tuple[str, ...] = (
-    "toxicity",
-    "severe_toxicity",
-    "obscene",
-    "threat",
-    "insult",
-    "identity_attack",
-    "spam",
-)
+from moderation.models import STANDARD_LABELS
+
+__all__ = ["STANDARD_LABELS", "NullScorer", "Scorer"]
+
 
 
 @runtime_checkable

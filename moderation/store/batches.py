@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from moderation.models import Decision
 from moderation.store import repository as repo
-from moderation.store.db import Database
+from moderation.store.db import Database, upsert_insert
 from moderation.store.schema import (
     CallbackAttempt,
     CallbackDelivery,
@@ -31,18 +31,6 @@ from moderation.store.schema import (
     Submission,
     utcnow,
 )
-
-
-def upsert_insert(s: Session | Database, table: Table) -> Any:
-    """``INSERT`` with the dialect's ``ON CONFLICT`` support (PostgreSQL and SQLite)."""
-    name = s.dialect if isinstance(s, Database) else s.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the service supports these two
-        raise NotImplementedError(f"no ON CONFLICT insert for {name}")
-    return insert(table)
 
 
 def insert_rows(s: Session, table: Table, rows: list[dict[str, Any]], *,
@@ -285,3 +273,24 @@ def record_attempts(s: Session, results: Sequence[AttemptResult], *, max_attempt
                                      status_code=code, error=None))
     insert_rows(s, CallbackAttempt.__table__, attempt_rows)
     return statuses
+
+
+def save_engine_decision(
+    db: Database,
+    submission: Submission,
+    decision: Decision,
+    *,
+    callback_url: str | None,
+    callback_body: Any,
+    delivery_lease_s: float = 30.0,
+) -> repo.SavedDecision:
+    """Store the decision, move the submission on and create its callback, in one transaction.
+
+    ``callback_body(decision_row) -> str`` freezes the callback payload. A second call for the
+    same submission (a retried or duplicated job) stores nothing and returns the first decision.
+    The delivery is created leased to its creator for ``delivery_lease_s`` (it attempts it at
+    once, without another transaction); if the creator dies, the sweeper takes it after that.
+    ``save_engine_decisions`` does the work, for a batch of one.
+    """
+    return save_engine_decisions(db, [ToSave(submission, decision, callback_url, callback_body)],
+                                 delivery_lease_s=delivery_lease_s)[0]

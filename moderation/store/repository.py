@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from moderation.models import Decision
-from moderation.store.db import Database
+from moderation.store.db import Database, upsert_insert
 from moderation.store.schema import (
     AuditEntry,
     CallbackAttempt,
@@ -123,8 +122,6 @@ def _insert_submission(db: Database) -> Any:
     per call was a tenth of the webhook's CPU). Core, not the ORM unit of work: the hot path."""
     stmt = _INSERTS.get(db.dialect)
     if stmt is None:
-        from moderation.store.batches import upsert_insert
-
         table = Submission.__table__
         stmt = (upsert_insert(db, table)
                 .on_conflict_do_nothing(index_elements=["site_id", "comment_id"])
@@ -224,29 +221,6 @@ def get_delivery_for(s: Session, decision_id: int) -> CallbackDelivery | None:
     return s.scalars(
         select(CallbackDelivery).where(CallbackDelivery.decision_id == decision_id)
     ).first()
-
-
-def save_engine_decision(
-    db: Database,
-    submission: Submission,
-    decision: Decision,
-    *,
-    callback_url: str | None,
-    callback_body: Any,
-    delivery_lease_s: float = 30.0,
-) -> SavedDecision:
-    """Store the decision, move the submission on and create its callback, in one transaction.
-
-    ``callback_body(decision_row) -> str`` freezes the callback payload. A second call for the
-    same submission (a retried or duplicated job) stores nothing and returns the first decision.
-    The delivery is created leased to its creator for ``delivery_lease_s`` (it attempts it at
-    once, without another transaction); if the creator dies, the sweeper takes it after that.
-    The batch version (``batches.save_engine_decisions``) does the work, for a batch of one.
-    """
-    from moderation.store.batches import ToSave, save_engine_decisions
-
-    return save_engine_decisions(db, [ToSave(submission, decision, callback_url, callback_body)],
-                                 delivery_lease_s=delivery_lease_s)[0]
 
 
 # ---------------------------------------------------------------- callbacks

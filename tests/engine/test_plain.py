@@ -118,12 +118,12 @@ def test_required_literal() -> None:
 
 
 def test_c_loop_gives_the_python_loop_s_views(real_comments: list[str]) -> None:
-    """moderation/rules/_plainscan.c, when built, must give exactly the pure-Python loop's
+    """moderation/rules/native/_plainscan.c, when built, must give exactly the pure-Python loop's
     result (it is the same loop; the C one is only faster)."""
     from moderation.rules import plain
 
     try:
-        from moderation.rules import _plainscan  # type: ignore[attr-defined]  # noqa: F401
+        from moderation.rules.native import _plainscan  # type: ignore[attr-defined]  # noqa: F401
     except ImportError:
         if os.environ.get("MODERATION_REQUIRE_C_SPEEDUP"):
             raise  # CI builds it: a missing module there is a broken build, not a skip
@@ -141,7 +141,7 @@ def test_c_prefilter_gives_the_python_prefilter_s_candidates(rules: RuleSet,
     from moderation.rules import phrases
 
     try:
-        from moderation.rules import _plainscan  # type: ignore[attr-defined]  # noqa: F401
+        from moderation.rules.native import _plainscan  # type: ignore[attr-defined]  # noqa: F401
     except ImportError:
         if os.environ.get("MODERATION_REQUIRE_C_SPEEDUP"):
             raise

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from moderation.api import create_app
 from moderation.integrations import store as istore
-from moderation.policies_registry import PolicyRegistry
-from moderation.runtime import Runtime
+from moderation.policy.registry import PolicyRegistry
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from tests.service.conftest import (  # noqa: F401  (fixtures)
     add_site,
     make_settings,
@@ -64,7 +65,7 @@ def build_env(rt: Runtime) -> Env:
 
 @pytest.fixture
 def env(db_url: str, real_registry: PolicyRegistry) -> Iterator[Env]:
-    rt = Runtime.build(make_settings(db_url), registry=real_registry)
+    rt = build_runtime(make_settings(db_url), registry=real_registry)
     e = build_env(rt)
     with e.client:
         yield e

@@ -199,11 +199,11 @@ def test_with_redis_workers_configured_the_phase_still_answers_at_once(
         db_url: str, redis_url: str, real_registry) -> None:  # type: ignore[no-untyped-def]
     """With MODERATION_REDIS_URL (RQ mode) the decision is still made in the API process: no
     worker is running here, and Coral gets its verdict in the same call."""
-    from moderation.runtime import Runtime
+    from moderation.service.wiring import build_runtime
     from tests.integrations.conftest import build_env
     from tests.service.conftest import make_settings
 
-    rt = Runtime.build(make_settings(db_url, redis_url), registry=real_registry)
+    rt = build_runtime(make_settings(db_url, redis_url), registry=real_registry)
     assert rt.dispatcher.mode == "rq"
     env = build_env(rt)
     try:

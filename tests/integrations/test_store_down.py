@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from moderation.api import create_app
-from moderation.policies_registry import PolicyRegistry
-from moderation.runtime import Runtime
+from moderation.policy.registry import PolicyRegistry
+from moderation.service.wiring import build_runtime
 from moderation.store.schema import Submission
 from tests.integrations.conftest import CORAL_SECRET, SITE, build_env
 from tests.integrations.support import coral_payload, coral_request
@@ -26,11 +26,11 @@ def test_store_down_answers_503_and_keeps_nothing(db_url: str,
     url = make_url(db_url)
     if url.get_backend_name() == "sqlite":
         pytest.skip("needs a server database to cut off")
-    direct = Runtime.build(make_settings(db_url), registry=real_registry)
+    direct = build_runtime(make_settings(db_url), registry=real_registry)
     env = build_env(direct)  # site, Coral secret and keys, through a direct connection
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    rt = Runtime.build(make_settings(proxied, db_timeout_s=1.0), registry=real_registry)
+    rt = build_runtime(make_settings(proxied, db_timeout_s=1.0), registry=real_registry)
     try:
         with TestClient(create_app(runtime=rt, migrate=False, sweeper=False),
                         raise_server_exceptions=False) as c:

@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from moderation import backtest as bt
 from moderation.cli import main
-from moderation.policy_admin import apply_file
+from moderation.policy import backtest as bt
+from moderation.policy.admin import apply_file
 from moderation.store.db import Database
 from tests.policy.conftest import write
 

@@ -1,5 +1,5 @@
 """``extends``: a site policy overrides categories, thresholds, word lists and allow-lists of a
-base; the merge rules of moderation.policy_merge, and versions that follow every file involved."""
+base; the merge rules of moderation.policy.merge, and versions that follow every file involved."""
 
 from __future__ import annotations
 

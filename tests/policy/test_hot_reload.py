@@ -18,8 +18,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from moderation.models import Comment
-from moderation.policies_registry import PolicyRegistry
-from moderation.policy_admin import apply_file
+from moderation.policy.admin import apply_file
+from moderation.policy.registry import PolicyRegistry
 from moderation.store.db import Database
 from tests.policy.conftest import write
 
@@ -91,7 +91,7 @@ def test_threads_switch_atomically(policy_dir: Path, db: Database) -> None:
 WORKER = """
 import sys, time
 from moderation.models import Comment
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
 from moderation.store.db import Database
 
 url, out_path, v2, text = sys.argv[1:5]

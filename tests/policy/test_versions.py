@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from moderation.cli import main
 from moderation.errors import PolicyError
 from moderation.policy import load_policy, policy_from_bundle
-from moderation.policy_admin import apply_file, diff_bundles
-from moderation.policy_store import find_version, history, live_version
+from moderation.policy.admin import apply_file, diff_bundles
+from moderation.policy.versions import find_version, history, live_version
 from moderation.store.db import Database
 from tests.policy.conftest import write
 

@@ -16,10 +16,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moderation.api import create_app
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
 from moderation.review import accounts
 from moderation.review.settings import ReviewSettings
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from tests.service.conftest import (  # noqa: F401  (fixtures re-used from the service tests)
     SECRET,
     add_site,
@@ -44,7 +45,7 @@ def registry() -> PolicyRegistry:
 
 @pytest.fixture
 def rt(db_url: str, registry: PolicyRegistry, receiver: CallbackReceiver) -> Iterator[Runtime]:
-    runtime = Runtime.build(make_settings(db_url), registry=registry)
+    runtime = build_runtime(make_settings(db_url), registry=registry)
     add_site(runtime, "site1", callback_url=receiver.url)
     add_site(runtime, "site2", callback_url=receiver.url)
     yield runtime

@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moderation.api import create_app
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
 from moderation.review import accounts
-from moderation.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from tests.review.conftest import REVIEW_TEXT, Env
 from tests.service.conftest import SECRET, add_site, make_settings
 from tests.service.support import CallbackReceiver, WorkerProcs, payload, signed, wait_until
@@ -37,7 +37,7 @@ def test_lost_dispatch_is_sent_later_by_the_sweeper(env: Env,
 def test_rq_workers_deliver_human_decisions(db_url: str, redis_url: str) -> None:
     receiver = CallbackReceiver(SECRET).start()
     settings = make_settings(db_url, redis_url, scorer="none")
-    rt = Runtime.build(settings, registry=PolicyRegistry(None, "none"))
+    rt = build_runtime(settings, registry=PolicyRegistry(None, "none"))
     add_site(rt, "site1", callback_url=receiver.url)
     with rt.db.session() as s:
         _, token = accounts.add_user(s, "mod1", "moderator", actor="test")

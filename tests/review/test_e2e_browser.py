@@ -19,10 +19,11 @@ import httpx
 import pytest
 
 from moderation.api import create_app
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
 from moderation.review import accounts
 from moderation.review.settings import ReviewSettings
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from moderation.store import migrate
 from moderation.store.db import Database
 from tests.service.conftest import SECRET, add_site, make_settings
@@ -57,7 +58,7 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
     migrate.upgrade(db.engine)
     db.dispose()
     receiver = CallbackReceiver(SECRET).start()
-    rt = Runtime.build(make_settings(url), registry=PolicyRegistry(None, "none"))
+    rt = build_runtime(make_settings(url), registry=PolicyRegistry(None, "none"))
     add_site(rt, "daily-news", callback_url=receiver.url)
     with rt.db.session() as s:
         _, token = accounts.add_user(s, "maria", "moderator", actor="test")

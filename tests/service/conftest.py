@@ -14,7 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from moderation.config import Settings
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from moderation.store import repository as repo
 from tests.service.support import (
     SECRET,
@@ -102,7 +103,7 @@ def make_settings(db_url: str, redis_url: str | None = None, **kw: object) -> Se
 
 
 def make_runtime(settings: Settings) -> Runtime:
-    return Runtime.build(settings, registry=StubRegistry())
+    return build_runtime(settings, registry=StubRegistry())
 
 
 def add_site(rt: Runtime, site_id: str = "site1", callback_url: str | None = None,

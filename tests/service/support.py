@@ -20,9 +20,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from moderation import signing
 from moderation.models import Comment, Decision, Reason
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
+from moderation.service import signing
 
 REPO = Path(__file__).resolve().parents[2]
 STUB_MAX_LENGTH = 500

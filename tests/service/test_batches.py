@@ -17,10 +17,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from moderation import processing
 from moderation.api.webhook import decide_and_store
 from moderation.config import Settings
-from moderation.runtime import Runtime
+from moderation.service import processing
+from moderation.service.runtime import Runtime
 from moderation.store import batches
 from moderation.store import repository as repo
 from moderation.store.schema import CallbackDelivery, DecisionRow, Submission, utcnow
@@ -274,7 +274,7 @@ def test_a_slow_cms_does_not_hold_a_worker_past_its_budget(db_url: str) -> None:
     """Callbacks not started within the budget are released (due again), not sent late; the
     next claim sends them. One callback thread, a CMS that takes 0.5 s: with a 0.1 s budget
     at most the first of three is sent."""
-    from moderation import callbacks
+    from moderation.service import callbacks
 
     cms = SlowCMS(0.5)
     rt = make_runtime(make_settings(db_url, callback_concurrency=1))

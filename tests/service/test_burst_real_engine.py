@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from moderation.api import create_app
-from moderation.runtime import Runtime
+from moderation.service.wiring import build_runtime
 from moderation.store.schema import CallbackDelivery, DecisionRow, Submission
 from tests.service.conftest import SECRET, add_site, make_settings
 from tests.service.support import (
@@ -56,7 +56,7 @@ def test_burst_of_2000_reconciles(db_url: str, redis_url: str,
                                   receiver: CallbackReceiver) -> None:
     n = int(os.environ.get("MODERATION_TEST_BURST", "2000"))
     settings = make_settings(db_url, redis_url, scorer=scorer_name(), sweep_stale_s=20.0)
-    rt = Runtime.build(settings)
+    rt = build_runtime(settings)
     add_site(rt, callback_url=receiver.url)
     workers = WorkerProcs(env=settings.to_env(), stub=False).start(2)
     try:

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from moderation.api import create_app
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store.schema import CallbackAttempt, CallbackDelivery
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
 from tests.service.support import CallbackReceiver, payload, signed, wait_until

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from moderation.api import create_app
 from moderation.config import Settings
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store.schema import CallbackAttempt, CallbackDelivery, DecisionRow, Submission
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
 from tests.service.support import (

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from moderation import signing
 from moderation.models import Decision
+from moderation.service import signing
+from moderation.store import batches
 from moderation.store import repository as repo
 from moderation.store.db import Database
 from moderation.store.schema import CallbackDelivery, DecisionRow, Submission, utcnow
@@ -68,9 +69,9 @@ def test_claim_lease_blocks_a_second_worker_until_it_expires(db: Database) -> No
 
 def test_decision_saved_once_with_one_delivery(db: Database) -> None:
     sub, _ = repo.record_submission(db, fields("c2"))
-    first = repo.save_engine_decision(db, sub, decision("reject"), callback_url="http://x/cb",
+    first = batches.save_engine_decision(db, sub, decision("reject"), callback_url="http://x/cb",
                                       callback_body=lambda row: "{}")
-    second = repo.save_engine_decision(db, sub, decision("approve"), callback_url="http://x/cb",
+    second = batches.save_engine_decision(db, sub, decision("approve"), callback_url="http://x/cb",
                                        callback_body=lambda row: "{}")
     assert first.created and not second.created
     assert second.row.action == "reject" and second.delivery_id == first.delivery_id
@@ -81,7 +82,7 @@ def test_decision_saved_once_with_one_delivery(db: Database) -> None:
 
 def test_review_gets_no_delivery_and_in_review_status(db: Database) -> None:
     sub, _ = repo.record_submission(db, fields("c3"))
-    saved = repo.save_engine_decision(db, sub, decision("review"), callback_url="http://x",
+    saved = batches.save_engine_decision(db, sub, decision("review"), callback_url="http://x",
                                       callback_body=lambda row: "{}")
     assert saved.delivery_id is None
     with db.session() as s:
@@ -90,7 +91,7 @@ def test_review_gets_no_delivery_and_in_review_status(db: Database) -> None:
 
 def test_attempts_back_off_exponentially_then_fail(db: Database) -> None:
     sub, _ = repo.record_submission(db, fields("c4"))
-    saved = repo.save_engine_decision(db, sub, decision("reject"), callback_url="http://x",
+    saved = batches.save_engine_decision(db, sub, decision("reject"), callback_url="http://x",
                                       callback_body=lambda row: "{}")
     delays = []
     for _ in range(5):

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from moderation.api import create_app
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store.schema import DecisionRow, Submission
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
 from tests.service.support import STUB_MAX_LENGTH, payload, signed, wait_until
@@ -191,7 +191,7 @@ def test_signature_failures_are_401(client: TestClient) -> None:
 
 
 def test_rotation_accepts_several_signatures(client: TestClient, rt: Runtime) -> None:
-    from moderation import signing
+    from moderation.service import signing
     from moderation.store import repository as repo
 
     with rt.db.session() as s:

@@ -29,7 +29,7 @@ class PolicyRegistry:
         # issue 5: with a database, policies come from the version store and hot-reload
         self.live: Any = None
         if db is not None:
-            from moderation.policy_live import LivePolicies
+            from moderation.policy.live import LivePolicies
 
             self.live = LivePolicies(db, self.scorer, policy_dir)
 

@@ -1,8 +1,10 @@
-"""Per-process wiring: settings, database, Redis, policy registry, dispatcher, notifier.
+"""Per-process shared pieces: settings, database, Redis, policy registry, notifier, dispatcher.
 
-Built once per process (the API app, each worker process, a CLI command) and reached by the
-thin RQ job functions through :func:`current`. Nothing here is created at import time, so a
-forking parent never holds a connection or a model its children would inherit.
+Connected once per process; the entry points (the API app, each worker process, a CLI command)
+build it through :mod:`moderation.service.wiring`, which also hands it its dispatcher, so this
+module imports nothing of the queue, the processing or the callbacks that use it. Nothing here is
+created at import time, so a forking parent never holds a connection or a model its children
+would inherit.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moderation.config import Settings
-from moderation.notify import Notifier
-from moderation.policies_registry import PolicyRegistry
+from moderation.policy.registry import PolicyRegistry
+from moderation.service.notify import Notifier
 from moderation.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -52,11 +54,10 @@ class Runtime:
         return site
 
     @classmethod
-    def build(
+    def connect(
         cls, settings: Settings | None = None, *, registry: PolicyRegistry | None = None
     ) -> Runtime:
-        from moderation.queue import make_dispatcher
-
+        """Connect the store (and Redis when configured); no dispatcher yet (see ``wiring``)."""
         settings = settings or Settings.from_env()
         db = Database.connect(settings.database_url, pool_size=settings.db_pool_size,
                               timeout_s=settings.db_timeout_s)
@@ -73,7 +74,6 @@ class Runtime:
             redis=redis,
             notifier=Notifier(redis, channel=f"{settings.queue_name}:decided"),
         )
-        rt.dispatcher = make_dispatcher(rt)
         return rt
 
     def http(self) -> Any:
@@ -90,7 +90,7 @@ class Runtime:
         """One keep-alive POST client per process for callbacks (see ``http_post``)."""
         with self._lock:
             if self._poster is None:
-                from moderation.http_post import PostClient
+                from moderation.service.http_post import PostClient
 
                 self._poster = PostClient(self.settings.callback_timeout_s)
             return self._poster
@@ -132,19 +132,3 @@ class Runtime:
             self.redis.close()
         self.db.dispose()
 
-
-_current: Runtime | None = None
-
-
-def activate(rt: Runtime) -> Runtime:
-    global _current
-    _current = rt
-    return rt
-
-
-def current() -> Runtime:
-    """The process's runtime, built from the environment on first use (RQ job functions)."""
-    global _current
-    if _current is None:
-        _current = Runtime.build()
-    return _current

@@ -461,13 +461,13 @@ def resolve_policy(ref: str, db: Any | None) -> tuple[Any, str]:
     a policy id with no stored version yet (its file). Returns (Policy, label)."""
     from moderation.errors import PolicyError
     from moderation.policy import load_policy, policy_from_bundle
-    from moderation.policy_sources import find_policy_file
+    from moderation.policy.sources import find_policy_file
 
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.is_file():
         return load_policy(path), str(path)
     if db is not None:
-        from moderation.policy_store import find_version
+        from moderation.policy.versions import find_version
 
         try:
             with db.session() as s:

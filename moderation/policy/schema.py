@@ -19,8 +19,9 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from moderation.errors import PolicyError
-from moderation.policy_merge import Assembled, Pos, assemble
-from moderation.policy_sources import (
+from moderation.models import STANDARD_LABELS
+from moderation.policy.merge import Assembled, Pos, assemble
+from moderation.policy.sources import (
     BETTER_PROFANITY_KEY,
     BundleSources,
     FileSources,
@@ -34,8 +35,8 @@ __all__ = ["Policy", "PolicyDocument", "PolicyError", "default_policy_path", "fi
 
 CategoryAction = Literal["reject", "review", "flag"]
 #: Where the default policy lives when neither a path nor MODERATION_POLICY_DIR is given.
-REPO_POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
-PACKAGED_POLICY_DIR = Path(__file__).resolve().parent / "data" / "policies"
+REPO_POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+PACKAGED_POLICY_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
 _PLACEHOLDER = re.compile(r"<<([a-z0-9_]+)>>")
 
 
@@ -176,7 +177,7 @@ class Policy:
         self.source = source
         self.version = version
         self._lists = word_lists  # key: list file path (relative) or "@name" for named lists
-        #: every file this version was built from (see moderation.policy_sources): what is stored
+        #: every file this version was built from (see moderation.policy.sources): what is stored
         self.bundle = bundle
 
     @property
@@ -349,7 +350,7 @@ _LIST_FIELDS = ("words", "embedded", "patterns", "allow", "allow_phrases", "allo
 def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Assembled,
              strict: bool) -> Policy:
     """Read every list, compile and bound every pattern, and hash it all into the version."""
-    from moderation import regex_safety
+    from moderation.policy import regex_safety
 
     pos = assembled.pos
     problems: list[str] = []
@@ -416,8 +417,6 @@ def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Asse
                         problems.append(f"{where}: pattern {pat.id!r} is too slow: "
                                         f"{m.describe(regex_safety.DEFAULT_BUDGET_MS)}")
         if cat.model:
-            from moderation.scorers.base import STANDARD_LABELS
-
             for j, label in enumerate(cat.model.labels):
                 problems.extend(
                     f"{pos.locate(('categories', cname, 'model', 'labels', j))}: unknown model "
@@ -432,7 +431,7 @@ def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Asse
 @lru_cache(maxsize=4096)
 def _static_problems(written: str, expanded: str) -> tuple[str, ...]:
     """Static regex check, cached: the same pattern is checked once per process."""
-    from moderation import regex_safety
+    from moderation.policy import regex_safety
 
     return tuple(regex_safety.static_problems(expanded))
 

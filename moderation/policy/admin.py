@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from moderation.policy import Policy, load_policy, parse_policy_text, policy_dirs
-from moderation.policy_sources import find_policy_file
-from moderation.policy_store import Applied, PolicyVersion, apply_version
+from moderation.policy.sources import find_policy_file
+from moderation.policy.versions import Applied, PolicyVersion, apply_version
 from moderation.store.db import Database
 
 

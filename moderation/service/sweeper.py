@@ -15,7 +15,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store import repository as repo
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from moderation.runtime import Runtime
+    from moderation.service.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class InlineDispatcher:
             self._decide.submit(self._run_moderation, sid)
 
     def _run_moderation(self, sid: int) -> None:
-        from moderation.processing import process_submission
+        from moderation.service.processing import process_submission
 
         try:
             for attempt in range(self.runtime.settings.job_retries + 1):
@@ -103,7 +103,7 @@ class InlineDispatcher:
         """Nothing to wake: inline jobs are submitted by id (deliveries too)."""
 
     def enqueue_delivery(self, delivery_ids: Iterable[int]) -> None:
-        from moderation.callbacks import deliver
+        from moderation.service.callbacks import deliver
 
         for did in delivery_ids:
             self._deliver.submit(self._safe, deliver, did)

@@ -18,7 +18,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
-    from moderation.runtime import Runtime
+    from moderation.service.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

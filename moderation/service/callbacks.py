@@ -15,14 +15,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from moderation import signing
+from moderation.service import signing
 from moderation.store import batches
 from moderation.store import repository as repo
 from moderation.store.batches import AttemptResult, Due
 from moderation.store.schema import DecisionRow, Submission, utcnow
 
 if TYPE_CHECKING:
-    from moderation.runtime import Runtime
+    from moderation.service.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def attempt_many(rt: Runtime, leased: list[Due], budget_s: float | None = None) 
     """
     from concurrent.futures import wait
 
-    from moderation import metrics
+    from moderation.service import metrics
 
     if not leased:
         return {}

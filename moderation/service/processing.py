@@ -21,7 +21,7 @@ from typing import Any
 
 from moderation.errors import ModerationError
 from moderation.models import Article, Comment, Decision, Reason
-from moderation.runtime import Runtime
+from moderation.service.runtime import Runtime
 from moderation.store import batches
 from moderation.store import repository as repo
 from moderation.store.schema import Site, Submission
@@ -106,7 +106,7 @@ def decide_many(rt: Runtime, subs: Sequence[Any]) -> list[Decision | Exception]:
 
 
 def process_submission(rt: Runtime, submission_id: int) -> Outcome:
-    from moderation import callbacks, metrics
+    from moderation.service import callbacks, metrics
 
     s_settings = rt.settings
     with rt.db.session() as s:
@@ -123,7 +123,7 @@ def process_submission(rt: Runtime, submission_id: int) -> Outcome:
         with rt.db.session() as s:  # let a retry start at once rather than after the lease
             repo.release_submission(s, submission_id)
         raise
-    saved = repo.save_engine_decision(
+    saved = batches.save_engine_decision(
         rt.db, sub, decision,
         callback_url=site.callback_url,
         callback_body=lambda row: callbacks.build_body(sub, row),
@@ -157,7 +157,7 @@ def retry_delay_s(rt: Runtime, attempts: int) -> float:
 
 def process_batch(rt: Runtime, limit: int | None = None) -> BatchReport:
     """Claim up to ``limit`` (``MODERATION_WORKER_BATCH``) submissions, decide, save, call back."""
-    from moderation import callbacks, metrics
+    from moderation.service import callbacks, metrics
 
     st = rt.settings
     with rt.db.session() as s:
@@ -207,7 +207,7 @@ def process_batch(rt: Runtime, limit: int | None = None) -> BatchReport:
 def deliver_due(rt: Runtime, limit: int | None = None) -> int:
     """Claim and send up to ``limit`` due callback deliveries (first tries left to the queue by
     the API's ``?wait`` path, and retries whose back-off has elapsed)."""
-    from moderation import callbacks
+    from moderation.service import callbacks
 
     st = rt.settings
     with rt.db.session() as s:

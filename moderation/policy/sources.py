@@ -18,8 +18,8 @@ from typing import Any
 #: Key of better-profanity's own word list (read from the installed package).
 BETTER_PROFANITY_KEY = "@better-profanity"
 BUNDLE_FORMAT = 1
-REPO_POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
-PACKAGED_POLICY_DIR = Path(__file__).resolve().parent / "data" / "policies"
+REPO_POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+PACKAGED_POLICY_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
 
 
 def policy_dirs() -> list[Path]:

@@ -23,8 +23,8 @@ from typing import Any
 
 from moderation.engine import Engine
 from moderation.policy import load_policy, policy_from_bundle
-from moderation.policy_sources import find_policy_file
-from moderation.policy_store import apply_version, get_version, live_version
+from moderation.policy.sources import find_policy_file
+from moderation.policy.versions import apply_version, get_version, live_version
 from moderation.store.db import Database
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from moderation.policy_sources import Sources, join_key
+from moderation.policy.sources import Sources, join_key
 
 _OPS = ("_add", "_remove")
 

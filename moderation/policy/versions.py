@@ -5,7 +5,7 @@
   and the **bundle** (the YAML, its bases and every word list it read), so any process rebuilds
   exactly that version without the files.
 * ``policy_heads`` — one row per policy: the live version. Switching versions is one UPDATE of
-  this row; processes notice within ``MODERATION_POLICY_RELOAD_SECONDS`` (moderation.policy_live).
+  this row; processes notice within ``MODERATION_POLICY_RELOAD_SECONDS`` (moderation.policy.live).
 
 Alembic revision ``0004``.
 """
