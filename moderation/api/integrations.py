@@ -11,7 +11,6 @@ while the comment is still stored and decided.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +23,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from moderation import safe_json
 from moderation.api.errors import ApiError, loc_to_field
 from moderation.api.sites_cache import SiteInfo
 from moderation.api.webhook import check_storable, read_body
@@ -158,11 +158,11 @@ async def _coral(site_id: str, request: Request) -> tuple[Response, str]:
         raise ApiError(401, "bad_signature", f"{coral.HEADER} is missing or matches none of "
                        "the site's Coral signing secrets")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = safe_json.loads_object(raw)
         check_storable(data, "")
         req = coral.CoralRequest.model_validate(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(422, "invalid_body", f"body is not JSON: {exc}", "body") from None
+    except safe_json.BodyError as exc:
+        raise ApiError(422, "invalid_body", exc.reason, "body") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         raise ApiError(422, "invalid_body", first["msg"], loc_to_field(first["loc"])) from None
@@ -226,6 +226,24 @@ async def _perspective_site(request: Request) -> SiteInfo:
     return site
 
 
+async def _perspective_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object (shared safe parser), or Perspective's 400."""
+    try:
+        raw = await read_body(request, _rt(request).settings.max_body_bytes)
+    except ApiError as exc:  # too large: answered in Perspective's shape
+        raise perspective.PerspectiveError(400, f"Request payload too large: {exc.reason}."
+                                           ) from None
+    try:
+        data = safe_json.loads_object(raw)
+        check_storable(data, "")  # the text, and the details a label stores
+    except safe_json.BodyError as exc:
+        raise perspective.PerspectiveError(400, f"Invalid JSON payload received. {exc.reason}"
+                                           ) from None
+    except ApiError as exc:
+        raise perspective.PerspectiveError(400, f"{exc.field}: {exc.reason}") from None
+    return data
+
+
 def _key_site(rt: Runtime, key: str, scope: str) -> str | None:
     with rt.db.session() as s:
         return istore.site_for_key(s, key, scope)
@@ -262,13 +280,9 @@ async def perspective_analyze(request: Request) -> JSONResponse:
 async def _analyze(request: Request) -> dict[str, Any]:
     site = await _perspective_site(request)
     rt, st = _rt(request), _state(request)
-    data = perspective.parse_body(await request.body())
+    data = await _perspective_body(request)
     supported = await st.run(lambda: _supported(rt, site.policy_id))
     req = perspective.parse_analyze(data, supported, st.settings.perspective_languages)
-    try:
-        check_storable(req.text, "comment.text")
-    except ApiError as exc:
-        raise perspective.PerspectiveError(400, exc.reason) from None
     if len(req.text) > site.max_length:
         raise perspective.PerspectiveError(
             400, f"Comment text too long: {len(req.text)} characters; this site's policy "
@@ -303,13 +317,9 @@ async def perspective_suggest(request: Request) -> JSONResponse:
     try:
         site = await _perspective_site(request)
         rt, st = _rt(request), _state(request)
-        data = perspective.parse_body(await request.body())
+        data = await _perspective_body(request)
         supported = await st.run(lambda: _supported(rt, site.policy_id))
         req = perspective.parse_suggest(data, supported)
-        try:
-            check_storable(req.text, "comment.text")
-        except ApiError as exc:
-            raise perspective.PerspectiveError(400, exc.reason) from None
 
         def _record() -> None:
             with rt.db.session() as s:

@@ -14,7 +14,6 @@ role for changes).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +21,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from moderation.api.errors import ApiError
+from moderation import safe_json
+from moderation.api.errors import ApiError, loc_to_field
 from moderation.api.review import Admin, Moderator
 from moderation.errors import ModerationError, PolicyError
 from moderation.service.runtime import Runtime
@@ -110,10 +110,14 @@ async def _upload(request: Request) -> PolicyUpload:
     if ctype in ("application/yaml", "application/x-yaml", "text/yaml", "text/plain"):
         return PolicyUpload(yaml=text, message=request.headers.get("x-policy-message", ""))
     try:
-        return PolicyUpload.model_validate(json.loads(text))
-    except (json.JSONDecodeError, ValidationError) as exc:
+        return PolicyUpload.model_validate(safe_json.loads_object(raw))
+    except safe_json.BodyError as exc:
         raise ApiError(422, "invalid_body", f"expected JSON {{yaml, files?, message?}} or a "
-                       f"YAML body: {str(exc).splitlines()[0]}", "body") from None
+                       f"YAML body: {exc.reason}", "body") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ApiError(422, "invalid_body", f"expected JSON {{yaml, files?, message?}} or a "
+                       f"YAML body: {first['msg']}", loc_to_field(first["loc"])) from None
 
 
 @router.put("/{policy_id}", summary="Validate, store and make live a new version (admin)",

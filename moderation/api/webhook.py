@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import time
 from typing import Any
@@ -23,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
+from moderation import safe_json
 from moderation.api.errors import (
     ApiError,
     api_error_response,
@@ -63,17 +63,11 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object, through the shared safe parser (422 with the reason)."""
     try:
-        data = json.loads(raw.decode("utf-8"))  # strict UTF-8: no UTF-16/32 guessing
-    except UnicodeDecodeError as exc:
-        raise ApiError(422, "invalid_body", f"body is not valid UTF-8 ({exc.reason})",
-                       "body") from None
-    except json.JSONDecodeError as exc:
-        raise ApiError(422, "invalid_body", f"body is not valid JSON: {exc.msg} at "
-                       f"line {exc.lineno} column {exc.colno}", "body") from None
-    if not isinstance(data, dict):
-        raise ApiError(422, "invalid_body", "body must be a JSON object", "body")
-    return data
+        return safe_json.loads_object(raw)
+    except safe_json.BodyError as exc:
+        raise ApiError(422, "invalid_body", exc.reason, "body") from None
 
 
 def check_storable(value: Any, path: str) -> None:
@@ -200,9 +194,11 @@ async def _handle(request: Request, wait: int) -> JSONResponse:
     rt: Runtime = request.app.state.runtime
     st = rt.settings
     raw = await read_body(request, st.max_body_bytes)
-    data = parse_body(raw)
-    site_id = data.get("site_id")
-    if not isinstance(site_id, str) or not site_id:
+    # The signature is checked on the raw bytes before the body is parsed: the site (whose
+    # secrets sign it) is read from the raw bytes by a flat scan, not by the JSON parser.
+    site_id = safe_json.top_level_string(raw, "site_id")
+    if not site_id:
+        parse_body(raw)  # a malformed body: say what is wrong with it (safe to parse)
         raise ApiError(422, "invalid_body", "site_id is required (a non-empty string)", "site_id")
     check_storable(site_id, "site_id")
     try:
@@ -217,6 +213,9 @@ async def _handle(request: Request, wait: int) -> JSONResponse:
                        tolerance_s=st.signature_tolerance_s)
     except signing.SignatureError as exc:
         raise ApiError(401, "bad_signature", str(exc)) from None
+    data = parse_body(raw)
+    if data.get("site_id") != site_id:  # the flat scan and the parser must read the same site
+        raise ApiError(422, "invalid_body", "site_id is ambiguous in this body", "site_id")
     check_storable(data, "")
     comment = validate(data)
     if not comment.text.strip():

@@ -14,11 +14,11 @@ evidence spans of those reasons, in UTF-16 code units as Perspective counts them
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from moderation import safe_json
 from moderation.models import Decision
 
 REJECT_FLOOR = 0.99
@@ -79,14 +79,6 @@ def _object(data: Any, name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PerspectiveError(400, f"Invalid JSON payload received. '{name}' must be an object.")
     return data
-
-
-def parse_body(raw: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PerspectiveError(400, f"Invalid JSON payload received. {exc}") from None
-    return _object(data, "body")
 
 
 def _text(data: dict[str, Any]) -> str:
@@ -207,10 +199,14 @@ def _coral_comment_id(context: Any) -> str | None:
     """Coral puts ``{"Coral_comment_id": ...}`` as JSON text in ``context.entries[0].text``."""
     if not isinstance(context, dict):
         return None
-    for entry in context.get("entries") or []:
+    entries = context.get("entries")
+    for entry in entries if isinstance(entries, list) else []:
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if not isinstance(text, str):
+            continue
         try:
-            value = json.loads(entry.get("text", ""))
-        except (AttributeError, TypeError, json.JSONDecodeError):
+            value = safe_json.loads(text.encode("utf-8", "surrogatepass"))
+        except safe_json.BodyError:  # any string a client sends: never a 500
             continue
         if isinstance(value, dict) and isinstance(value.get("Coral_comment_id"), str):
             return value["Coral_comment_id"]

@@ -1,0 +1,158 @@
+"""One safe JSON parser for request bodies and input lines (issue 13, item 5).
+
+``json.loads`` is recursive: a body of ``{"a":`` repeated a thousand times raises
+``RecursionError``, a 5,000-digit number raises a bare ``ValueError`` and ``1e999`` becomes an
+infinity — each of them was a 500. Here the nesting depth is measured first by a flat,
+non-recursive token scan, numbers are bounded, and every failure is a ``BodyError`` with a reason
+a client can act on; each route maps it to its own protocol's 4xx.
+
+``top_level_string`` reads one top-level string field (the webhook's ``site_id``) from the raw
+bytes with the same flat scan, so that a signature can be checked on the raw bytes before the
+body is parsed at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+MAX_DEPTH = 64  # a comment body nests 2 levels; Perspective's and Coral's 4
+MAX_NUMBER_CHARS = 100  # no field of any route needs a longer number
+
+# A JSON string (unrolled loop: linear, an unterminated string runs to the end) or a structural
+# character. Numbers and literals are not tokens: the scan only needs nesting and strings.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}:,]', re.DOTALL)
+_OPEN, _CLOSE = frozenset(b"[{"), frozenset(b"]}")
+
+
+class BodyError(ValueError):
+    """The body is not acceptable JSON; ``reason`` says why, for the client."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def decode_utf8(raw: bytes) -> str:
+    """Strict UTF-8 (no UTF-16/32 guessing), with the offending byte's offset in the reason."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BodyError(f"body is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def nesting_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects, brackets inside strings not counted."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return raw.count(b"[") + raw.count(b"{")  # an upper bound, enough to accept the body
+    depth = deepest = 0
+    for m in _TOKEN.finditer(raw):
+        c = m.group()[0]
+        if c in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in _CLOSE:
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> float:
+    raise BodyError(f"body is not valid JSON: {name} is not a JSON number")
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise BodyError(f"body holds a number of {len(text)} characters; at most "
+                        f"{MAX_NUMBER_CHARS} accepted")
+    value = float(text)
+    if not math.isfinite(value):
+        raise BodyError(f"body holds a number too large to represent ({text[:20]})")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise BodyError(f"body holds a number of {len(text)} digits; at most "
+                        f"{MAX_NUMBER_CHARS} accepted")
+    return int(text)
+
+
+def loads(raw: bytes) -> Any:
+    """Parse a request body: strict UTF-8, at most ``MAX_DEPTH`` levels, bounded finite numbers,
+    no NaN/Infinity. Raises ``BodyError``, never anything else, for any bytes."""
+    text = decode_utf8(raw)
+    depth = nesting_depth(raw)
+    if depth > MAX_DEPTH:
+        raise BodyError(f"body nests arrays/objects {depth} levels deep; at most {MAX_DEPTH} "
+                        "accepted")
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_bounded_float,
+                          parse_int=_bounded_int)
+    except BodyError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column "
+                        f"{exc.colno}") from None
+    except (ValueError, RecursionError) as exc:  # defence in depth: the checks above hold
+        raise BodyError(f"body is not acceptable JSON: {exc}") from None
+
+
+def loads_object(raw: bytes) -> dict[str, Any]:
+    """``loads`` for routes whose body must be a JSON object."""
+    data = loads(raw)
+    if not isinstance(data, dict):
+        raise BodyError(f"body must be a JSON object, not {_json_type(data)}")
+    return data
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+def top_level_string(raw: bytes, key: str) -> str | None:
+    """The string value of ``key`` in the top-level JSON object of ``raw``, read without parsing
+    the body (the last one wins, as with ``json.loads``); None when the body does not start as an
+    object or the value is not a string. Malformed bodies give None or a value the later full
+    parse disagrees with — callers compare the two."""
+    if not raw.lstrip()[:1] == b"{":
+        return None
+    depth = 0
+    current: str | None = None  # the key whose value comes next, at depth 1
+    found: str | None = None
+    for m in _TOKEN.finditer(raw):
+        tok = m.group()
+        c = tok[0]
+        if c in _OPEN:
+            depth += 1  # any depth: this scan is flat
+            continue
+        if c in _CLOSE:
+            depth -= 1
+            if depth <= 0:
+                return found
+            continue
+        if depth != 1 or c == ord(":"):
+            continue
+        if c == ord(","):
+            current = None
+            continue
+        try:
+            value = json.loads(tok)  # one string token: no recursion
+        except ValueError:
+            return None
+        if current is None:
+            current = value
+        else:
+            if current == key:
+                found = value
+            current = None
+    return found
