@@ -27,6 +27,10 @@ _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}:,]', re.DOTALL)
 _OPEN, _CLOSE = frozenset(b"[{"), frozenset(b"]}")
 
 
+class _NumberError(ValueError):
+    """A number (or NaN/Infinity) the parser refuses; ``loads`` names the input."""
+
+
 class BodyError(ValueError):
     """The body is not acceptable JSON; ``reason`` says why, for the client."""
 
@@ -35,12 +39,12 @@ class BodyError(ValueError):
         self.reason = reason
 
 
-def decode_utf8(raw: bytes) -> str:
+def decode_utf8(raw: bytes, what: str = "body") -> str:
     """Strict UTF-8 (no UTF-16/32 guessing), with the offending byte's offset in the reason."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BodyError(f"body is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise BodyError(f"{what} is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def nesting_depth(raw: bytes) -> int:
@@ -59,44 +63,44 @@ def nesting_depth(raw: bytes) -> int:
 
 
 def _no_constant(name: str) -> float:
-    raise BodyError(f"body is not valid JSON: {name} is not a JSON number")
+    raise _NumberError(f"{name} is not a JSON number")
 
 
 def _bounded_float(text: str) -> float:
     if len(text) > MAX_NUMBER_CHARS:
-        raise BodyError(f"body holds a number of {len(text)} characters; at most "
-                        f"{MAX_NUMBER_CHARS} accepted")
+        raise _NumberError(f"a number of {len(text)} characters; at most "
+                           f"{MAX_NUMBER_CHARS} accepted")
     value = float(text)
     if not math.isfinite(value):
-        raise BodyError(f"body holds a number too large to represent ({text[:20]})")
+        raise _NumberError(f"a number too large to represent ({text[:20]})")
     return value
 
 
 def _bounded_int(text: str) -> int:
     if len(text) > MAX_NUMBER_CHARS:
-        raise BodyError(f"body holds a number of {len(text)} digits; at most "
-                        f"{MAX_NUMBER_CHARS} accepted")
+        raise _NumberError(f"a number of {len(text)} digits; at most "
+                           f"{MAX_NUMBER_CHARS} accepted")
     return int(text)
 
 
-def loads(raw: bytes) -> Any:
-    """Parse a request body: strict UTF-8, at most ``MAX_DEPTH`` levels, bounded finite numbers,
-    no NaN/Infinity. Raises ``BodyError``, never anything else, for any bytes."""
-    text = decode_utf8(raw)
+def loads(raw: bytes, what: str = "body") -> Any:
+    """Parse a request body (or ``what`` else, named in reasons): strict UTF-8, at most
+    ``MAX_DEPTH`` levels, bounded finite numbers, no NaN/Infinity. Raises ``BodyError``, never
+    anything else, for any bytes."""
+    text = decode_utf8(raw, what)
     depth = nesting_depth(raw)
     if depth > MAX_DEPTH:
-        raise BodyError(f"body nests arrays/objects {depth} levels deep; at most {MAX_DEPTH} "
+        raise BodyError(f"{what} nests arrays/objects {depth} levels deep; at most {MAX_DEPTH} "
                         "accepted")
     try:
         return json.loads(text, parse_constant=_no_constant, parse_float=_bounded_float,
                           parse_int=_bounded_int)
-    except BodyError:
-        raise
+    except _NumberError as exc:
+        raise BodyError(f"{what} is not acceptable JSON: {exc}") from None
     except json.JSONDecodeError as exc:
-        raise BodyError(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column "
-                        f"{exc.colno}") from None
+        raise BodyError(f"{what} is not valid JSON: {exc}") from None  # msg, line, column
     except (ValueError, RecursionError) as exc:  # defence in depth: the checks above hold
-        raise BodyError(f"body is not acceptable JSON: {exc}") from None
+        raise BodyError(f"{what} is not acceptable JSON: {exc}") from None
 
 
 def loads_object(raw: bytes) -> dict[str, Any]:
