@@ -16,7 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from moderation.cli import main
-from moderation.evaluation.dataset import ColumnMissing, parse_positive, read_labelled_csv
+from moderation.evaluation.dataset import (
+    ColumnMissing,
+    UnknownLabels,
+    parse_negative,
+    parse_positive,
+    read_labelled_csv,
+)
 from moderation.evaluation.metrics import Outcome, compute_figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,11 +117,48 @@ def test_reader_counts_bad_rows_and_keeps_going(tmp_path: Path) -> None:
 def test_positive_values_are_configurable(tmp_path: Path) -> None:
     p = tmp_path / "levels.csv"
     p.write_text("t,level\na,1\nb,2\nc,3\nd,4\n", encoding="utf-8")
-    default = read_labelled_csv(p, "t", "level")
-    assert [r.violating for r in default.rows] == [True, False, False, False]
-    strict = read_labelled_csv(p, "t", "level", positive=parse_positive("3, 4"))
+    with pytest.raises(UnknownLabels) as info:  # 2, 3 and 4 are neither 1 nor 0 by default
+        read_labelled_csv(p, "t", "level")
+    assert info.value.unknown == {"2": [2], "3": [3], "4": [4]}
+    strict = read_labelled_csv(p, "t", "level", positive=parse_positive("3, 4"),
+                               negative=["1", "2"])
     assert [r.violating for r in strict.rows] == [False, False, True, True]
-    assert len(read_labelled_csv(p, "t", "level", limit=2).rows) == 2
+    assert len(read_labelled_csv(p, "t", "level", negative="2,3,4", limit=2).rows) == 2
+
+
+def test_unknown_label_values_are_refused_with_the_accepted_ones(tmp_path: Path) -> None:
+    """A "maybe" was counted as clean without a word."""
+    p = tmp_path / "x.csv"
+    p.write_text("t,label\na,1\nb,maybe\nc,0\nd,Maybe \ne,NOT\nf,unsure\n", encoding="utf-8")
+    with pytest.raises(UnknownLabels) as info:
+        read_labelled_csv(p, "t", "label")
+    assert info.value.unknown == {"maybe": [2], "Maybe": [4], "unsure": [6]}
+    msg = str(info.value)
+    assert "'maybe' (1 row(s): 2)" in msg and "'unsure' (1 row(s): 6)" in msg
+    assert "positive (should be rejected): 1, false" not in msg  # sides are not mixed up
+    assert "negative (clean): 0, approve, clean" in msg and "offensive" in msg
+    ok = read_labelled_csv(p, "t", "label", positive="1", negative="0,maybe,unsure,not")
+    assert [r.violating for r in ok.rows] == [True, False, False, False, False, False]
+
+
+def test_a_value_cannot_be_both_positive_and_negative() -> None:
+    with pytest.raises(ValueError, match="both positive and negative: 1"):
+        parse_negative("0,1", parse_positive("1"))
+    assert "0" not in parse_negative(None, parse_positive("0"))  # default minus --positive
+
+
+def test_cli_unknown_label_exits_2_listing_accepted_values(tmp_path: Path) -> None:
+    data = _write(tmp_path / "labelled.csv", [*CERTAIN, ("a fine comment", "maybe")])
+    res = CliRunner().invoke(main, ["evaluate", str(data), "--text-column", "body",
+                                    "--label-column", "gold", "--scorer", "none",
+                                    "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2, res.output
+    assert "'maybe' (1 row(s): 7)" in res.output and "--negative" in res.output
+    assert not (tmp_path / "out").exists()
+    res = CliRunner().invoke(main, ["evaluate", str(data), "--text-column", "body",
+                                    "--label-column", "gold", "--scorer", "none",
+                                    "--negative", "0,no,maybe", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
 
 
 def test_reader_names_the_missing_column(tmp_path: Path) -> None:

@@ -36,6 +36,11 @@ def default_out_dir(csv_path: Path) -> Path:
 @click.option("--positive", default=None,
               help="Comma-separated label values meaning 'should be rejected' (case-insensitive;"
                    " default: 1,true,yes,reject,toxic,spam,OFF,hate,offensive).")
+@click.option("--negative", default=None,
+              help="Comma-separated label values meaning 'clean' (case-insensitive; default: "
+                   "0,false,no,approve,clean,ok,NOT,ham,none,normal, minus any --positive "
+                   "value). A label in neither list stops the run with the list of accepted "
+                   "values (exit 2): it is never counted as clean silently.")
 @click.option("--article-title-column", default=None,
               help="Column with the article title (used by the off_topic relevance check).")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False), default=None,
@@ -48,15 +53,20 @@ def default_out_dir(csv_path: Path) -> Path:
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Judge only the first N usable rows.")
 def evaluate(file: Path, text_column: str, label_column: str, category_column: str | None,
-             positive: str | None, article_title_column: str | None, policy_path: str | None,
-             scorer_name: str | None, out_dir: Path | None, limit: int | None) -> None:
+             positive: str | None, negative: str | None, article_title_column: str | None,
+             policy_path: str | None, scorer_name: str | None, out_dir: Path | None,
+             limit: int | None) -> None:
     """Run the engine over a labelled CSV FILE: precision, recall, F1, false-positive and
     review rates per category and overall; writes report.md with PNG charts."""
     from tqdm import tqdm
 
     from moderation.errors import ModerationError
     from moderation.evaluation import charts
-    from moderation.evaluation.dataset import parse_positive, read_labelled_csv
+    from moderation.evaluation.dataset import (
+        parse_negative,
+        parse_positive,
+        read_labelled_csv,
+    )
     from moderation.evaluation.metrics import compute_figures
     from moderation.evaluation.report import (
         ReportInfo,
@@ -69,7 +79,8 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
 
     try:
         pos = parse_positive(positive)
-        read = read_labelled_csv(file, text_column, label_column, positive=pos,
+        neg = parse_negative(negative, pos)
+        read = read_labelled_csv(file, text_column, label_column, positive=pos, negative=neg,
                                  category_column=category_column,
                                  article_title_column=article_title_column, limit=limit)
     except (ModerationError, ValueError, OSError) as exc:
@@ -108,7 +119,8 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
         source=str(file), command=shlex.join(["moderation", *sys.argv[1:]]),
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         policy_id=engine.policy.id, policy_version=engine.policy.version,
-        scorer=engine.scorer.name, positive=sorted(pos), text_column=text_column,
+        scorer=engine.scorer.name, positive=sorted(pos), negative=sorted(neg),
+        text_column=text_column,
         label_column=label_column, category_column=category_column)
     report = write_report(out / "report.md", info, read, run, overall, categories, mode, drawn)
     write_decisions_csv(out / "decisions.csv", run)

@@ -8,17 +8,20 @@ One module per job: ``dataset`` reads the CSV (robustly: bad rows are counted, n
 from __future__ import annotations
 
 from moderation.evaluation.dataset import (
+    DEFAULT_NEGATIVE,
     DEFAULT_POSITIVE,
     ColumnMissing,
     LabelledRow,
     ReadResult,
     SkippedRow,
+    UnknownLabels,
     read_labelled_csv,
 )
 from moderation.evaluation.metrics import Figures, Outcome, compute_figures
 from moderation.evaluation.runner import EvaluationRun, run_evaluation
 
 __all__ = [
+    "DEFAULT_NEGATIVE",
     "DEFAULT_POSITIVE",
     "ColumnMissing",
     "EvaluationRun",
@@ -27,6 +30,7 @@ __all__ = [
     "Outcome",
     "ReadResult",
     "SkippedRow",
+    "UnknownLabels",
     "compute_figures",
     "read_labelled_csv",
     "run_evaluation",

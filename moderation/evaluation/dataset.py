@@ -19,6 +19,11 @@ from moderation.errors import ModerationError
 DEFAULT_POSITIVE: tuple[str, ...] = (
     "1", "true", "yes", "reject", "toxic", "spam", "off", "hate", "offensive",
 )
+#: Label values meaning "clean, approve it". Anything in neither list is refused: a typo or an
+#: unexpected value ("maybe") silently counted as clean would bend every figure.
+DEFAULT_NEGATIVE: tuple[str, ...] = (
+    "0", "false", "no", "approve", "clean", "ok", "not", "ham", "none", "normal",
+)
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -28,6 +33,22 @@ class ColumnMissing(ModerationError):
     def __init__(self, path: Path, column: str, option: str, header: list[str]) -> None:
         shown = ", ".join(repr(h) for h in header[:30]) or "(no header row)"
         super().__init__(f"{path}: no column {column!r} (given by {option}); columns: {shown}")
+
+
+class UnknownLabels(ModerationError):
+    """Label values that are in neither the positive nor the negative list."""
+
+    def __init__(self, path: Path, column: str, unknown: dict[str, list[int]],
+                 positive: frozenset[str], negative: frozenset[str]) -> None:
+        shown = "; ".join(
+            f"{value!r} ({len(rows)} row(s): {', '.join(map(str, rows[:5]))}"
+            f"{', ...' if len(rows) > 5 else ''})" for value, rows in sorted(unknown.items()))
+        super().__init__(
+            f"{path}: column {column!r} has label values that mean neither 'reject' nor "
+            f"'clean': {shown}. Accepted (case-insensitive): positive (should be rejected): "
+            f"{', '.join(sorted(positive))}; negative (clean): {', '.join(sorted(negative))}. "
+            "Map them with --positive/--negative, or fix the rows.")
+        self.unknown = unknown
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,23 @@ def parse_positive(values: str | Iterable[str] | None) -> frozenset[str]:
     return out
 
 
+def parse_negative(values: str | Iterable[str] | None,
+                   positive: frozenset[str]) -> frozenset[str]:
+    """``--negative "0,2"`` -> {'0', '2'}; None -> the default clean values not taken by
+    ``positive`` (so ``--positive 0`` alone does not leave '0' on both sides)."""
+    if values is None:
+        return frozenset(DEFAULT_NEGATIVE) - positive
+    if isinstance(values, str):
+        values = values.split(",")
+    out = frozenset(normalize_label(v) for v in values if v.strip())
+    if not out:
+        raise ValueError("--negative needs at least one value")
+    both = out & positive
+    if both:
+        raise ValueError(f"label value(s) both positive and negative: {', '.join(sorted(both))}")
+    return out
+
+
 def _decode(raw: bytes) -> str:
     """UTF-8 (BOM tolerated); undecodable bytes survive as surrogates so rows can report them."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -98,13 +136,18 @@ def read_labelled_csv(
     label_column: str,
     *,
     positive: Iterable[str] | None = None,
+    negative: Iterable[str] | None = None,
     category_column: str | None = None,
     article_title_column: str | None = None,
     limit: int | None = None,
 ) -> ReadResult:
-    """Parse ``path``; raises ColumnMissing for an unknown column, never for a bad row."""
+    """Parse ``path``; raises ColumnMissing for an unknown column and UnknownLabels for label
+    values in neither ``positive`` nor ``negative`` (every such value and its rows listed),
+    never for a row that cannot be read."""
     path = Path(path)
     pos = parse_positive(positive)
+    neg = parse_negative(negative, pos)
+    unknown: dict[str, list[int]] = {}
     text = _decode(path.read_bytes())
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # over-long texts are the engine's call
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -165,7 +208,13 @@ def read_labelled_csv(
             continue
         category = values.get("--category-column", "").strip() or None
         title = values.get("--article-title-column", "").strip() or None
+        label = normalize_label(raw_label)
+        if label not in pos and label not in neg:
+            unknown.setdefault(raw_label.strip(), []).append(row_no)
+            continue
         result.rows.append(LabelledRow(
-            row=row_no, text=comment, violating=normalize_label(raw_label) in pos,
+            row=row_no, text=comment, violating=label in pos,
             label=raw_label.strip(), category=category, article_title=title))
+    if unknown:
+        raise UnknownLabels(path, label_column, unknown, pos, neg)
     return result

@@ -37,6 +37,7 @@ class ReportInfo:
     text_column: str
     label_column: str
     category_column: str | None = None
+    negative: Sequence[str] = ()
 
 
 def _cells(f: Figures) -> list[str]:
@@ -137,8 +138,9 @@ def write_report(
         f"- Data: `{info.source}`; text column `{info.text_column}`, label column "
         f"`{info.label_column}`" + (f", category column `{info.category_column}`"
                                     if info.category_column else ""),
-        f"- Violating when the label is one of: {', '.join(sorted(info.positive))} "
-        "(case-insensitive); anything else is clean.",
+        f"- Violating when the label is one of: {', '.join(sorted(info.positive))}; clean "
+        f"when one of: {', '.join(sorted(info.negative))} (case-insensitive; any other "
+        "value refuses the run).",
         f"- Policy `{info.policy_id}` version `{info.policy_version}`; scorer `{info.scorer}`",
         f"- Rows: {read.total_rows} read, {len(run.judged)} judged "
         f"({overall.n_violating} violating, {overall.n_clean} clean), {len(skipped)} skipped"
