@@ -287,8 +287,63 @@ def load_sources(sources: Sources, root_key: str, source: str, *, strict: bool) 
     try:
         doc = PolicyDocument.model_validate(assembled.raw)
     except ValidationError as exc:
-        raise PolicyError(source, [_describe(e, assembled.pos) for e in exc.errors()]) from None
+        problems = [_describe(e, assembled.pos) for e in exc.errors()]
+        # The lists and patterns are checked too, so that an editor sees every problem in one
+        # pass (issue 13, item 9): those of the parts that passed the schema.
+        salvaged = _salvage(assembled.raw)
+        if salvaged is not None:
+            problems += _check(salvaged, sources, assembled, strict)[2]
+        raise PolicyError(source, problems) from None
     return _resolve(doc, source, sources, assembled, strict)
+
+
+def _salvage(raw: Any) -> PolicyDocument | None:
+    """A document holding what the file and pattern checks need (named lists, word sources,
+    patterns, model labels) from ``raw`` wherever it has the right type, even inside entries the
+    schema refused, for a policy whose schema check failed. Not a usable policy: built without
+    validation, never returned."""
+    if not isinstance(raw, dict):
+        return None
+    lists = raw.get("lists")
+    named = {k: v for k, v in lists.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(lists, dict) else {}
+    categories: dict[str, Category] = {}
+    cats = raw.get("categories")
+    for name, cat in (cats.items() if isinstance(cats, dict) else ()):
+        if not isinstance(cat, dict):
+            continue
+        model = cat.get("model")
+        labels = [x for x in _items(model.get("labels")) if isinstance(x, str)] \
+            if isinstance(model, dict) else []
+        categories[str(name)] = Category.model_construct(
+            words=[_salvage_words(w) for w in _items(cat.get("words"))],
+            patterns=[_salvage_pattern(p) for p in _items(cat.get("patterns"))],
+            model=ModelThresholds.model_construct(labels=labels) if labels else None)
+    return PolicyDocument.model_construct(lists=named, categories=categories)
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _salvage_words(w: Any) -> WordSource:
+    """An entry's list files (an entry that is not a mapping keeps its index, with none)."""
+    w = w if isinstance(w, dict) else {}
+    return WordSource.model_construct(
+        file=_str(w.get("file")), base=w.get("base") if w.get("base") == "better-profanity"
+        else None, exclude=[x for x in _items(w.get("exclude")) if _str(x)])
+
+
+def _salvage_pattern(p: Any) -> PatternRule:
+    """An entry's pattern, if it has a text one (its id as written, else its position)."""
+    p = p if isinstance(p, dict) else {}
+    text = _str(p.get("pattern"))
+    return PatternRule.model_construct(id=(_str(p.get("id")) or "(no id)") if text else "",
+                                       pattern=text or "")
 
 
 def _describe(e: Any, pos: Pos) -> str:
@@ -350,6 +405,17 @@ _LIST_FIELDS = ("words", "embedded", "patterns", "allow", "allow_phrases", "allo
 def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Assembled,
              strict: bool) -> Policy:
     """Read every list, compile and bound every pattern, and hash it all into the version."""
+    lists, digest, problems = _check(doc, sources, assembled, strict)
+    if problems:
+        raise PolicyError(source, problems)
+    version = digest.hexdigest()[:12]
+    return Policy(doc, source, version, lists, sources.bundle(assembled.chain[0][0]))
+
+
+def _check(doc: PolicyDocument, sources: Sources, assembled: Assembled,
+           strict: bool) -> tuple[dict[str, list[str]], Any, list[str]]:
+    """(lists read, version digest, problems): every list file read, every pattern compiled
+    and bounded, every model label known."""
     from moderation.policy import regex_safety
 
     pos = assembled.pos
@@ -390,8 +456,10 @@ def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Asse
                 digest.update("\n".join(lists["@better-profanity"]).encode("utf-8"))
             for j, ex in enumerate(src.exclude):
                 load(ex, ("categories", cname, "words", i, "exclude", j))
-        policy = Policy(doc, source, "", lists)
+        policy = Policy(doc, source="", version="", word_lists=lists)
         for i, pat in enumerate(cat.patterns):
+            if not pat.id:
+                continue  # salvage place holder: the schema pass reported this entry
             where = pos.locate(("categories", cname, "patterns", i, "pattern"))
             missing = [n for n in _PLACEHOLDER.findall(pat.pattern) if "@" + n not in lists]
             if missing:
@@ -422,10 +490,7 @@ def _resolve(doc: PolicyDocument, source: str, sources: Sources, assembled: Asse
                     f"{pos.locate(('categories', cname, 'model', 'labels', j))}: unknown model "
                     f"label {label!r} (allowed: {', '.join(STANDARD_LABELS)})"
                     for _ in [0] if label not in STANDARD_LABELS)
-    if problems:
-        raise PolicyError(source, problems)
-    version = digest.hexdigest()[:12]
-    return Policy(doc, source, version, lists, sources.bundle(assembled.chain[0][0]))
+    return lists, digest, problems
 
 
 @lru_cache(maxsize=4096)

@@ -143,3 +143,43 @@ def test_cli_validate_exit_codes(policy_dir: Path) -> None:
     bad = edit(policy_dir, "reject_at: 0.9", "reject_at: 2")
     res = runner.invoke(main, ["policy", "validate", str(bad)])
     assert res.exit_code == 1 and f"{bad}:18:7:" in res.output
+
+
+def test_schema_and_list_and_regex_problems_in_one_pass(policy_dir: Path) -> None:
+    """Issue 13, item 9: 3 of these 6 were shown only after the schema errors were fixed."""
+    text = (BASE.replace("action: reject", "action: delete")            # schema: literal
+            .replace("    allow: [scunthorpe]\n", "    colour: red\n")   # schema: unknown key
+            .replace("reject_at: 0.9", "reject_at: 1.5")                # schema: range
+            .replace("words/swears.txt", "words/nope.txt")               # list file missing
+            .replace("'\\bheck\\s+off\\b'", "'(a+)+'")                    # catastrophic regex
+            .replace("'\\b(?:<<mild>>)\\b'", "'\\b(?:<<mild>>\\b'"))        # does not compile
+    p = write(policy_dir / "base.yaml", text)
+    found = problems(p)
+    assert len(found) == 6, "\n".join(found)
+    kinds = ["(got 'delete')", "colour", "less than or equal to 1", "'words/nope.txt' not found",
+             "catastrophically", "does not compile"]
+    for kind in kinds:
+        assert sum(kind in m for m in found) == 1, (kind, found)
+    assert all(m.startswith(f"{p}:") for m in found)
+    res = CliRunner().invoke(main, ["policy", "validate", str(p)])
+    assert res.exit_code == 1 and "6 problem(s)" in res.output
+    assert all(kind in res.output for kind in kinds)
+
+
+def test_entries_the_schema_refused_are_still_checked(policy_dir: Path) -> None:
+    """A pattern entry with a bad field still has its regex checked; a list path inside a
+    word entry with a bad action still has its file looked for."""
+    text = (BASE.replace("      - file: words/swears.txt\n",
+                         "      - file: words/nope.txt\n        action: hide\n")
+            .replace("        pattern: '\\bheck\\s+off\\b'\n",
+                     "        pattern: '(unclosed'\n        action: erase\n"))
+    found = problems(write(policy_dir / "base.yaml", text))
+    assert sum("'hide'" in m for m in found) == 1 and sum("'erase'" in m for m in found) == 1
+    assert any("nope.txt' not found" in m for m in found)
+    assert any("pattern 'heck_off' does not compile" in m for m in found)
+    assert len(found) == 4, found
+
+
+def test_a_schema_error_alone_is_not_doubled(policy_dir: Path) -> None:
+    (msg,) = problems(edit(policy_dir, "action: review", "action: hold"))
+    assert "(got 'hold')" in msg
