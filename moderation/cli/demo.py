@@ -4,6 +4,8 @@ It starts the real API (SQLite under ./data/, jobs inline: no Redis, no PostgreS
 callback receiver standing in for the CMS, registers a ``demo`` site, posts every comment in
 ``seeds/`` through the signed webhook exactly as a CMS would, and prints each decision with its
 reasons and the callback the CMS received. ``--serve`` keeps it running for the review page.
+Comment ids are the seeds' own, so a second run adds nothing: the webhook answers each as a
+repeat with its stored decision, and the demo says so (and how to start over).
 """
 
 from __future__ import annotations
@@ -96,6 +98,16 @@ def _ensure_site(callback_url: str) -> None:
         rt.close()
 
 
+def _start_over() -> str:
+    """How to empty the demo's store: the embedded SQLite file, or a database named by URL."""
+    from moderation.config import Settings
+
+    url = Settings.from_env().database_url
+    if url.startswith("sqlite:///"):
+        return f"delete {url.removeprefix('sqlite:///')} (the demo's SQLite file)"
+    return "empty the database of MODERATION_DATABASE_URL, or unset it for the embedded SQLite"
+
+
 def _load_seeds(folder: Path) -> list[dict[str, Any]]:
     articles = {a["id"]: a for a in json.loads((folder / "articles.json").read_text("utf-8"))}
     comments = []
@@ -127,14 +139,14 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
     port = port or (8000 if serve else _free_port())
     api = _start_api(port)
     base = f"http://127.0.0.1:{port}"
-    run = int(time.time())
     click.echo(f"API on {base} (SQLite, inline jobs); CMS callbacks to {callback_url}\n")
     counts: dict[str, int] = {}
+    finals = repeats = 0
     with httpx.Client(base_url=base, timeout=30) as http:
         for c in comments:
             body = json.dumps({
                 "site_id": DEMO_SITE,
-                "comment_id": f"{c['id']}-{run}",
+                "comment_id": str(c["id"]),  # stable: a re-run is a repeat, not a new comment
                 "text": c["text"],
                 "article": {k: c["article"][k] for k in ("id", "title", "url")},
                 "author": {"id": f"reader-{c['id']}"},
@@ -149,12 +161,15 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
             decision = r.json().get("decision") or {}
             action = decision.get("action", r.json().get("status", "?"))
             counts[action] = counts.get(action, 0) + 1
+            if r.json().get("duplicate"):
+                repeats += 1
+            elif action in ("approve", "reject"):
+                finals += 1  # a new final decision: the CMS is called back
             label = click.style(f"{action.upper():8s}", fg=_COLOURS.get(action), bold=True)
             text = c["text"].replace("\n", " ")
             click.echo(f"{label} {c['id']}  {text[:90]}{'…' if len(text) > 90 else ''}")
             for reason in decision.get("reasons", []):
                 click.echo(f"           - {reason.get('message')}")
-    finals = counts.get("approve", 0) + counts.get("reject", 0)
     deadline = time.monotonic() + 15  # callbacks are sent in the background: let them land
     while len(_Receiver.received) < finals and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -162,6 +177,10 @@ def demo(serve: bool, port: int, seeds_dir: Path) -> None:
     click.echo(f"\n{len(comments)} comments: {summary}; "
                f"{len(_Receiver.received)} callbacks received by the CMS (final decisions only; "
                f"'review' waits for a moderator)")
+    if repeats:
+        click.echo(f"{repeats} of them were stored by an earlier demo run: shown with their "
+                   "stored decisions, not added again (each is once in the review queue, and "
+                   f"its callback is not sent twice). To start over: {_start_over()}")
     if serve:
         click.echo(f"\nServing on {base}: API docs {base}/docs, review page {base}/review "
                    "(create a login with: moderation users add NAME --role moderator). "
