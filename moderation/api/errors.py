@@ -22,6 +22,14 @@ class ApiError(Exception):
         self.extra = extra
 
 
+class BodyRefused(StarletteHTTPException):
+    """A request body the safe JSON parser refused (422, with its reason). An HTTPException so
+    that FastAPI's body parsing lets it through rather than answering a bare 400."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(422, reason)
+
+
 def error_response(status: int, code: str, reason: str, field: str | None = None,
                    headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "reason": reason}
@@ -58,6 +66,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyRefused):
+            return error_response(422, "invalid_body", str(exc.detail), "body")
         return error_response(exc.status_code, "http_error", str(exc.detail))
 
     @app.exception_handler(Exception)

@@ -23,11 +23,12 @@ from starlette.concurrency import run_in_threadpool
 
 from moderation import safe_json
 from moderation.api.errors import ApiError, loc_to_field
+from moderation.api.json_route import SafeJSONRoute
 from moderation.api.review import Admin, Moderator
 from moderation.errors import ModerationError, PolicyError
 from moderation.service.runtime import Runtime
 
-router = APIRouter(prefix="/v1/policies", tags=["policies"])
+router = APIRouter(prefix="/v1/policies", tags=["policies"], route_class=SafeJSONRoute)
 MAX_POLICY_BYTES = 5_000_000
 
 

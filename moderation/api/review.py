@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from moderation.api.errors import ApiError, error_response
+from moderation.api.json_route import SafeJSONRoute
 from moderation.api.schemas import ErrorOut
 from moderation.review import accounts, claims, decisions, history, items, stats
 from moderation.review.accounts import Principal
@@ -40,8 +40,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class ReviewRoute(APIRoute):
-    """Turns an unreachable database into a 503 (the page retries) instead of a 500."""
+class ReviewRoute(SafeJSONRoute):
+    """Turns an unreachable database into a 503 (the page retries) instead of a 500; JSON
+    bodies through the safe parser."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

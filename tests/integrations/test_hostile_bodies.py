@@ -110,6 +110,7 @@ def _assert_refused(r: Any, what: str) -> None:
     err = r.json()["error"]
     reason = err.get("reason") or err.get("message")
     assert reason and isinstance(reason, str), (what, r.text[:300])
+    assert reason != "There was an error parsing the body", (what, "says nothing to fix")
 
 
 def test_hostile_bodies_get_a_4xx_with_a_reason_on_every_json_route(env: Env) -> None:
@@ -138,9 +139,13 @@ def test_wrong_types_name_the_problem(env: Env) -> None:
 
 
 def test_deep_nesting_reason_says_so(env: Env) -> None:
-    r = _routes(env)["coral"](_close(_valid_prefix("coral"), DEEP))
-    assert r.status_code == 422
-    assert f"at most {safe_json.MAX_DEPTH}" in r.json()["error"]["reason"]
+    routes = _routes(env)
+    for route in ("coral", "webhook", "put_policy", "backtest", "bulk_decision"):
+        r = routes[route](_close(_valid_prefix(route), DEEP))
+        assert r.status_code == 422, (route, r.text[:300])
+        assert f"at most {safe_json.MAX_DEPTH}" in r.json()["error"]["reason"], route
+    r = routes["analyze"](_close(_valid_prefix("analyze"), DEEP))
+    assert r.status_code == 400 and "levels deep" in r.json()["error"]["message"]
 
 
 def test_webhook_checks_the_signature_before_parsing(env: Env) -> None:
