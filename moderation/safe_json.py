@@ -25,6 +25,7 @@ MAX_NUMBER_CHARS = 100  # no field of any route needs a longer number
 # character. Numbers and literals are not tokens: the scan only needs nesting and strings.
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}:,]', re.DOTALL)
 _OPEN, _CLOSE = frozenset(b"[{"), frozenset(b"]}")
+_COLON, _COMMA = ord(":"), ord(",")
 
 
 class _NumberError(ValueError):
@@ -83,6 +84,10 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_bounded_float,
+                            parse_int=_bounded_int)  # built once: json.loads builds one a call
+
+
 def loads(raw: bytes, what: str = "body") -> Any:
     """Parse a request body (or ``what`` else, named in reasons): strict UTF-8, at most
     ``MAX_DEPTH`` levels, bounded finite numbers, no NaN/Infinity. Raises ``BodyError``, never
@@ -93,8 +98,7 @@ def loads(raw: bytes, what: str = "body") -> Any:
         raise BodyError(f"{what} nests arrays/objects {depth} levels deep; at most {MAX_DEPTH} "
                         "accepted")
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_bounded_float,
-                          parse_int=_bounded_int)
+        return _DECODER.decode(text)
     except _NumberError as exc:
         raise BodyError(f"{what} is not acceptable JSON: {exc}") from None
     except json.JSONDecodeError as exc:
@@ -124,39 +128,41 @@ def _json_type(value: Any) -> str:
 
 
 def top_level_string(raw: bytes, key: str) -> str | None:
-    """The string value of ``key`` in the top-level JSON object of ``raw``, read without parsing
-    the body (the last one wins, as with ``json.loads``); None when the body does not start as an
-    object or the value is not a string. Malformed bodies give None or a value the later full
-    parse disagrees with — callers compare the two."""
+    """The string value of the first ``key`` in the top-level JSON object of ``raw``, read
+    without parsing the body; None when the body does not start as an object or the value is not
+    a string. Callers compare it with the full parse, which keeps the *last* of duplicate keys
+    (and may refuse a malformed body): a body the two read differently is refused."""
     if not raw.lstrip()[:1] == b"{":
         return None
+    plain_key = b'"' + key.encode("utf-8") + b'"'
     depth = 0
-    current: str | None = None  # the key whose value comes next, at depth 1
-    found: str | None = None
+    current: bytes | None = None  # the key (a string token) whose value comes next, at depth 1
     for m in _TOKEN.finditer(raw):
         tok = m.group()
         c = tok[0]
         if c in _OPEN:
             depth += 1  # any depth: this scan is flat
-            continue
-        if c in _CLOSE:
+        elif c in _CLOSE:
             depth -= 1
             if depth <= 0:
-                return found
+                break
+        elif depth != 1 or c == _COLON:
             continue
-        if depth != 1 or c == ord(":"):
-            continue
-        if c == ord(","):
+        elif c == _COMMA:
             current = None
-            continue
-        try:
-            value = json.loads(tok)  # one string token: no recursion
-        except ValueError:
-            return None
-        if current is None:
-            current = value
+        elif current is None:
+            current = tok
         else:
-            if current == key:
-                found = value
+            if current == plain_key or (b"\\" in current and _string(current) == key):
+                return _string(tok)
             current = None
-    return found
+    return None
+
+
+def _string(tok: bytes) -> str | None:
+    """One JSON string token decoded (no recursion: a string holds no nesting)."""
+    try:
+        value = json.loads(tok)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
