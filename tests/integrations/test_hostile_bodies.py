@@ -197,3 +197,17 @@ def test_top_level_string_reads_only_the_top_level() -> None:
     assert f(b'{"k": "site_id", "v": "x"}', "site_id") is None
     assert f(b'["site_id", "x"]', "site_id") is None
     assert f(b'{"t": "a \\" b", "site_id": "s"}', "site_id") == "s"
+
+
+def test_akismet_hostile_forms_are_not_a_500(env: Env) -> None:
+    """Akismet's API is form-encoded, not JSON: bad bytes and broken encodings still never 500."""
+    base = f"api_key={env.akismet_key}&blog=https://news.example&user_ip=1.2.3.4"
+    for form in (base + "&comment_content=%ff%fe+you+%c3+idiot",
+                 base + "&comment_content=100%+broken%zz",
+                 base + "&comment_content=" + "%5B" * 10_000):
+        r = env.client.post("/1.1/comment-check", content=form.encode(),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 200 and r.text in ("true", "false", "invalid"), r.text[:200]
+    r = env.client.post("/1.1/comment-check", content=b"\xff\xfe{{{",
+                        headers={"Content-Type": "multipart/form-data"})
+    assert 200 <= r.status_code < 500, r.text[:200]
