@@ -1,10 +1,10 @@
 """One safe JSON parser for request bodies and input lines (issue 13, item 5).
 
 ``json.loads`` is recursive: a body of ``{"a":`` repeated a thousand times raises
-``RecursionError``, a 5,000-digit number raises a bare ``ValueError`` and ``1e999`` becomes an
-infinity — each of them was a 500. Here the nesting depth is measured first by a flat,
-non-recursive token scan, numbers are bounded, and every failure is a ``BodyError`` with a reason
-a client can act on; each route maps it to its own protocol's 4xx.
+``RecursionError`` and a 5,000-digit number a bare ``ValueError`` (each was a 500), and
+``1e999`` becomes an infinity that no JSON answer may hold. Here the nesting depth is measured
+first by a flat, non-recursive token scan, numbers are bounded, and every failure is a
+``BodyError`` with a reason a client can act on; each route maps it to its own protocol's 4xx.
 
 ``top_level_string`` reads one top-level string field (the webhook's ``site_id``) from the raw
 bytes with the same flat scan, so that a signature can be checked on the raw bytes before the
