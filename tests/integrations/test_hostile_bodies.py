@@ -211,3 +211,19 @@ def test_akismet_hostile_forms_are_not_a_500(env: Env) -> None:
     r = env.client.post("/1.1/comment-check", content=b"\xff\xfe{{{",
                         headers={"Content-Type": "multipart/form-data"})
     assert 200 <= r.status_code < 500, r.text[:200]
+
+
+def test_webhook_finds_the_site_wherever_it_is(env: Env) -> None:
+    """The flat scan is not fooled by order, nesting or escapes: valid bodies still pass."""
+    send = _routes(env)["webhook"]
+    bodies = [
+        {"comment_id": "w1", "text": "a fine comment", "article": {"id": "a1",
+         "site_id": "not-this"}, "author": {"id": "u1"}, "site_id": SITE},
+        {"comment_id": "w2", "text": 'quotes \\" and {[ brackets', "article": {"id": "a1"},
+         "author": {"id": "u1"}, "site_id": SITE},
+    ]
+    for body in bodies:
+        r = send(json.dumps(body).encode())
+        assert r.status_code in (200, 202), r.text[:300]
+    escaped = _comment(comment_id="w3").replace(b'"site_id"', b'"site\\u005fid"') + b"}"
+    assert send(escaped).status_code in (200, 202)
