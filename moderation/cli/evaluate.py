@@ -50,11 +50,17 @@ def default_out_dir(csv_path: Path) -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory for report.md, metrics.json, decisions.csv and charts "
                    "(default: FILE's stem + '-evaluation' next to FILE).")
+@click.option("--function-column", default=None,
+              help="Column naming each row's function in a functional suite (e.g. `function` "
+                   "in tests/functional/cases.csv): adds per-function figures (hateful "
+                   "rejected, contrasts rejected, all sent to review). The label review_ok is "
+                   "then accepted, and such rows count only in the review share.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Judge only the first N usable rows.")
 def evaluate(file: Path, text_column: str, label_column: str, category_column: str | None,
              positive: str | None, negative: str | None, article_title_column: str | None,
              policy_path: str | None, scorer_name: str | None, out_dir: Path | None,
+             function_column: str | None,
              limit: int | None) -> None:
     """Run the engine over a labelled CSV FILE: precision, recall, F1, false-positive and
     review rates per category and overall; writes report.md with PNG charts."""
@@ -67,6 +73,8 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
         parse_positive,
         read_labelled_csv,
     )
+    from moderation.evaluation.functions import REVIEW_OK, expected_of, function_figures
+    from moderation.evaluation.functions import text_table as function_text
     from moderation.evaluation.metrics import compute_figures
     from moderation.evaluation.report import (
         ReportInfo,
@@ -75,14 +83,17 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
         write_decisions_csv,
         write_report,
     )
-    from moderation.evaluation.runner import run_evaluation
+    from moderation.evaluation.runner import EvaluationRun, run_evaluation
 
     try:
         pos = parse_positive(positive)
         neg = parse_negative(negative, pos)
+        if function_column:  # a functional suite's third expectation: neither side
+            neg |= {REVIEW_OK}
         read = read_labelled_csv(file, text_column, label_column, positive=pos, negative=neg,
                                  category_column=category_column,
-                                 article_title_column=article_title_column, limit=limit)
+                                 article_title_column=article_title_column,
+                                 function_column=function_column, limit=limit)
     except (ModerationError, ValueError, OSError) as exc:
         fail(str(exc))
     engine = load_engine(policy_path, scorer_name)
@@ -95,6 +106,15 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
     bar.close()
     if not run.judged:
         fail(f"{file}: every row was skipped ({len(run.skipped)} by the engine)")
+    functions = None
+    if function_column:
+        functions = function_figures(
+            (j.row.function or "(none)", expected_of(j.row.label, j.row.violating),
+             j.decision.action) for j in run.judged)
+        # review_ok rows are neither violating nor clean: only the per-function review share
+        run = EvaluationRun([j for j in run.judged
+                             if expected_of(j.row.label, j.row.violating) != REVIEW_OK],
+                            run.skipped, run.seconds)
     overall, categories, mode = compute_figures(run.outcomes,
                                                 "label" if category_column else "engine")
 
@@ -121,13 +141,18 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
         policy_id=engine.policy.id, policy_version=engine.policy.version,
         scorer=engine.scorer.name, positive=sorted(pos), negative=sorted(neg),
         text_column=text_column,
-        label_column=label_column, category_column=category_column)
-    report = write_report(out / "report.md", info, read, run, overall, categories, mode, drawn)
+        label_column=label_column, category_column=category_column,
+        function_column=function_column)
+    report = write_report(out / "report.md", info, read, run, overall, categories, mode, drawn,
+                          functions)
     write_decisions_csv(out / "decisions.csv", run)
     skipped = read.skipped + run.skipped
     (out / "metrics.json").write_text(json.dumps({
         "info": info.__dict__, "category_mode": mode, "overall": overall.as_dict(),
         "categories": [f.as_dict() for f in categories],
+        "functions": None if functions is None else {
+            "overall": functions[0].as_dict(),
+            "per_function": [f.as_dict() for f in functions[1]]},
         "rows": {"read": read.total_rows, "judged": len(run.judged), "skipped": len(skipped),
                  "encoding_errors": len(read.encoding_errors)},
         "seconds": run.seconds,
@@ -140,5 +165,8 @@ def evaluate(file: Path, text_column: str, label_column: str, category_column: s
     click.echo(text_table(overall, categories, mode))
     click.echo("")
     click.echo(confusion_text(overall))
+    if functions is not None:
+        click.echo("")
+        click.echo(function_text(*functions))
     click.echo("")
     click.echo(f"report: {report}")

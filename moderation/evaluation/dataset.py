@@ -59,6 +59,7 @@ class LabelledRow:
     label: str  # the raw label value, as written
     category: str | None = None
     article_title: str | None = None
+    function: str | None = None  # functional suite: the kind of case (per-function figures)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def read_labelled_csv(
     negative: Iterable[str] | None = None,
     category_column: str | None = None,
     article_title_column: str | None = None,
+    function_column: str | None = None,
     limit: int | None = None,
 ) -> ReadResult:
     """Parse ``path``; raises ColumnMissing for an unknown column and UnknownLabels for label
@@ -164,6 +166,8 @@ def read_labelled_csv(
         wanted["--category-column"] = category_column
     if article_title_column:
         wanted["--article-title-column"] = article_title_column
+    if function_column:
+        wanted["--function-column"] = function_column
     index: dict[str, int] = {}
     for option, name in wanted.items():
         if name not in header:
@@ -208,13 +212,15 @@ def read_labelled_csv(
             continue
         category = values.get("--category-column", "").strip() or None
         title = values.get("--article-title-column", "").strip() or None
+        function = values.get("--function-column", "").strip() or None
         label = normalize_label(raw_label)
         if label not in pos and label not in neg:
             unknown.setdefault(raw_label.strip(), []).append(row_no)
             continue
         result.rows.append(LabelledRow(
             row=row_no, text=comment, violating=label in pos,
-            label=raw_label.strip(), category=category, article_title=title))
+            label=raw_label.strip(), category=category, article_title=title,
+            function=function))
     if unknown:
         raise UnknownLabels(path, label_column, unknown, pos, neg)
     return result

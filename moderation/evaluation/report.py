@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moderation.evaluation.dataset import ReadResult
+from moderation.evaluation.functions import (
+    REVIEW_OK,
+    FunctionFigures,
+    expected_of,
+    targets_line,
+)
+from moderation.evaluation.functions import markdown_table as function_markdown
 from moderation.evaluation.metrics import ACTIONS, CategoryMode, Figures, fmt
 from moderation.evaluation.runner import EvaluationRun, Judged
 
@@ -38,6 +45,7 @@ class ReportInfo:
     label_column: str
     category_column: str | None = None
     negative: Sequence[str] = ()
+    function_column: str | None = None
 
 
 def _cells(f: Figures) -> list[str]:
@@ -126,8 +134,10 @@ def write_report(
     categories: Sequence[Figures],
     mode: CategoryMode,
     charts: dict[str, Path | None],
+    functions: tuple[FunctionFigures, Sequence[FunctionFigures]] | None = None,
 ) -> Path:
-    """Write report.md; chart paths are linked relative to it."""
+    """Write report.md; chart paths are linked relative to it. ``functions``: per-function
+    figures of a functional suite (a section after the overall table)."""
     skipped = read.skipped + run.skipped
     reasons = Counter(s.reason for s in skipped)
     L: list[str] = [
@@ -173,6 +183,11 @@ def write_report(
                  + " |")
     if charts.get("confusion"):
         L += ["", f"![confusion matrix]({charts['confusion'].name})"]  # type: ignore[union-attr]
+    if functions is not None:
+        L += ["", f"## Per function (column `{info.function_column}`)", "",
+              targets_line() + " Rows labelled `review_ok` count only in the review share "
+              "(they are left out of every other figure in this report).", "",
+              *function_markdown(*functions)]
     L += ["", "## Per category", ""]
     if mode == "label":
         L.append(f"Rows grouped by the CSV column `{info.category_column}`; every figure is "
@@ -212,20 +227,24 @@ def write_decisions_csv(path: Path, run: EvaluationRun) -> Path:
 
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["row", "label", "violating", "label_category", "action", "outcome",
+        w.writerow(["row", "label", "violating", "label_category", "function", "action",
+                    "outcome",
                     "reject_reasons", "review_reasons", "evidence", "top_scores", "text"])
         for j in run.judged:
             d = j.decision
             outcome = {(True, "reject"): "TP", (False, "reject"): "FP"}.get(
                 (j.row.violating, d.action), "FN" if j.row.violating else "TN")
+            if expected_of(j.row.label, j.row.violating) == REVIEW_OK:
+                outcome = REVIEW_OK
             ids = {a: sorted({r.rule_id or f"model:{r.category}:{r.label}"
                               for r in d.reasons if r.action == a})
                    for a in ("reject", "review")}
             evidence = sorted({e.text for r in d.reasons if r.action != "flag"
                                for e in r.evidence if e.end - e.start <= 80})
             w.writerow([j.row.row, j.row.label, int(j.row.violating), j.row.category or "",
-                        d.action, outcome, " ".join(ids["reject"]), " ".join(ids["review"]),
-                        " | ".join(evidence), _top_scores(j), j.row.text])
+                        j.row.function or "", d.action, outcome, " ".join(ids["reject"]),
+                        " ".join(ids["review"]), " | ".join(evidence), _top_scores(j),
+                        j.row.text])
     return path
 
 
