@@ -25,36 +25,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-_ESCAPE = re.compile(r"((?:\\x[0-9a-fA-F]{2})+)|\\u([0-9a-fA-F]{4})|\\([nrt'\"\\])")
-_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "'": "'", '"': '"', "\\": "\\"}
-
-
-def _unescape_once(s: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        if m.group(1):  # a run of \xNN: UTF-8 bytes if they decode as such, else Latin-1
-            b = bytes(int(h, 16) for h in m.group(1).split("\\x")[1:])
-            try:
-                return b.decode("utf-8")
-            except UnicodeDecodeError:
-                return b.decode("latin-1")
-        if m.group(2):
-            return chr(int(m.group(2), 16))
-        return _SIMPLE[m.group(3)]
-
-    return _ESCAPE.sub(sub, s)
-
-
-def kaggle_text(raw: str) -> str:
-    """Kaggle insults: strip the literal quotes, undo (sometimes doubled) backslash escapes;
-    a run of \\xNN is UTF-8 bytes when it decodes as UTF-8 (\\xc2\\xa0), else Latin-1 (\\xa0)."""
-    s = raw.strip()
-    if len(s) >= 2 and s[0] == s[-1] == '"':
-        s = s[1:-1]
-    for _ in range(2):
-        if "\\" not in s:
-            break
-        s = _unescape_once(s)
-    return s
+from moderation.evaluation.shared_sets import kaggle_text
 
 
 def convert_kaggle(folder: Path) -> list[dict[str, str]]:
