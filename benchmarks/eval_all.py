@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from moderation.engine import Engine  # noqa: E402
 from moderation.evaluation import functions as fx  # noqa: E402
 from moderation.evaluation.dataset import LabelledRow, read_labelled_csv  # noqa: E402
 from moderation.evaluation.metrics import Figures, Outcome, overall_figures  # noqa: E402
@@ -78,8 +79,9 @@ def _default_datasets() -> Path:
 # ---------------------------------------------------------------- systems
 
 
-def engine_runner(scorer: str, policy: str | None) -> Callable[[Sequence[str]], list[str]]:
-    from moderation.engine import Engine
+def engine_runner(scorer: str, policy: str | None
+                  ) -> tuple[Engine, Callable[[Sequence[str]], list[str]]]:
+    """The engine with this scorer, and a function deciding texts in batches of 256."""
     from moderation.models import Comment
     from moderation.policy import load_policy
     from moderation.scorers import load_scorer
@@ -93,11 +95,11 @@ def engine_runner(scorer: str, policy: str | None) -> Callable[[Sequence[str]], 
             out += [d.action for d in engine.decide_batch(chunk)]
         return out
 
-    run.engine = engine  # type: ignore[attr-defined]
-    return run
+    return engine, run
 
 
 def alt_profanity_runner() -> Callable[[Sequence[str]], list[str]]:
+    """alt-profanity-check's ``predict`` (0.5 threshold): reject or approve."""
     from profanity_check import predict
 
     def run(texts: Sequence[str]) -> list[str]:
@@ -107,6 +109,7 @@ def alt_profanity_runner() -> Callable[[Sequence[str]], list[str]]:
 
 
 def better_profanity_runner() -> Callable[[Sequence[str]], list[str]]:
+    """better-profanity's ``contains_profanity`` with its default list: reject or approve."""
     from better_profanity import profanity
 
     profanity.load_censor_words()
@@ -117,7 +120,7 @@ def better_profanity_runner() -> Callable[[Sequence[str]], list[str]]:
     return run
 
 
-def usable(rows: list[LabelledRow], engine) -> tuple[list[LabelledRow], int]:  # type: ignore[no-untyped-def]
+def usable(rows: list[LabelledRow], engine: Engine) -> tuple[list[LabelledRow], int]:
     """Rows the engine accepts as input (over-long ones are refused); both systems skip them."""
     ok = []
     for r in rows:
@@ -304,9 +307,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     skip = {s.strip() for s in a.skip.split(",") if s.strip()}
     runners: dict[str, Callable[[Sequence[str]], list[str]]] = {}
     notes: list[str] = []
-    runners["rules only"] = engine_runner("none", a.policy)
-    model = engine_runner(a.scorer, a.policy)
-    runners["rules + model"] = model
+    _, runners["rules only"] = engine_runner("none", a.policy)
+    engine, runners["rules + model"] = engine_runner(a.scorer, a.policy)
     for name, make in (("alt-profanity-check", alt_profanity_runner),
                        ("better-profanity", better_profanity_runner)):
         if name in skip:
@@ -316,7 +318,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ImportError as exc:
             notes.append(f"{name} not installed ({exc}); left out")
     systems = [s for s in SYSTEMS if s in runners and s not in skip]
-    engine = model.engine  # type: ignore[attr-defined]
 
     sets, missing = load_all(root, a.sets.split(",") if a.sets else None)
     if not sets:

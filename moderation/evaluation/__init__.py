@@ -2,7 +2,9 @@
 
 One module per job: ``dataset`` reads the CSV (robustly: bad rows are counted, never fatal),
 ``runner`` feeds it through ``Engine.decide_batch``, ``metrics`` turns outcomes into figures,
-``charts`` draws PNGs and ``report`` writes report.md.
+``charts`` draws PNGs and ``report`` writes report.md. For issue 12: ``functional`` expands
+the functional suite's templates (tests/functional/), ``functions`` computes its per-function
+figures, ``shared_sets`` reads the shared labelled data sets for benchmarks/eval_all.py.
 """
 
 from __future__ import annotations
