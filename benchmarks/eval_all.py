@@ -345,7 +345,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     suite_runs: dict[str, SystemRun] = {}
     if a.suite.exists():
         read = read_labelled_csv(a.suite, "text", "expected", positive=["reject"],
-                                 category_column="category", function_column="function")
+                                 negative=["approve", fx.REVIEW_OK], category_column="category",
+                                 function_column="function")
         suite_rows = read.rows
         texts = [row.text for row in suite_rows]
         for name in systems:
