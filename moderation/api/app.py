@@ -19,7 +19,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
 from moderation import __version__
-from moderation.api import errors, health, integrations, policies, review, status, webhook
+from moderation.api import (
+    docs,
+    errors,
+    health,
+    integrations,
+    policies,
+    review,
+    status,
+    webhook,
+)
 from moderation.api.schemas import CommentIn
 from moderation.api.sites_cache import SitesCache
 from moderation.api.waiters import Waiters
@@ -70,6 +79,8 @@ def create_app(
         version=__version__,
         description="Signed CMS webhook -> queue -> engine -> store -> signed callback.",
         lifespan=lifespan,
+        docs_url=None,  # docs.install serves /docs and /redoc without a CDN
+        redoc_url=None,
         **_telemetry(rt.settings.otel),
     )
     app.state.runtime = rt
@@ -84,6 +95,7 @@ def create_app(
     review.install(app)  # moderator review queue: /v1/review and /review (issue 4)
     app.include_router(integrations.router)  # Coral, Perspective, Akismet (issue 6)
     app.include_router(policies.router)  # policy versions, hot reload, backtest (issue 5)
+    docs.install(app)  # /docs and /redoc with their assets served here (issue 13)
     _document_webhook_body(app)
     return app
 
