@@ -3,6 +3,10 @@
 Header: ``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>``.
 Several ``v1=`` values may be sent so that a site can rotate its secret without downtime; the
 timestamp bounds replays. Comparison is constant-time.
+
+A request without a body (``GET /v1/comments/{site_id}/{comment_id}``) signs ``"<METHOD> <path>"``
+in place of the body: ``HMAC-SHA256(secret, "<t>.GET /v1/comments/site/c-1")``, so a signature
+read off one status request opens no other comment (see ``request_payload``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,34 @@ def sign(secrets: str | Iterable[str], body: bytes, timestamp: int | None = None
     t = int(time.time()) if timestamp is None else int(timestamp)
     keys = [secrets] if isinstance(secrets, str) else list(secrets)
     return ",".join([f"t={t}"] + [f"{SCHEME}={compute(k, t, body)}" for k in keys])
+
+
+def request_payload(method: str, path: str) -> bytes:
+    """What a body-less request signs in place of its body: the method and the path as sent
+    (percent-encoded, without the query string), e.g. ``b"GET /v1/comments/site%201/c-1"``."""
+    return f"{method.upper()} {path}".encode()
+
+
+def sign_request(secrets: str | Iterable[str], method: str, path: str,
+                 timestamp: int | None = None) -> str:
+    """Header value for a body-less request (what a CMS sends to read a comment's status)."""
+    return sign(secrets, request_payload(method, path), timestamp)
+
+
+def verify_request(header: str | None, method: str, paths: Iterable[str],
+                   secrets: Iterable[str], *, tolerance_s: int = 300,
+                   now: float | None = None) -> None:
+    """``verify`` for a body-less request; ``paths`` are the spellings of the one path that
+    are accepted (as received, and relative to the service's root path behind a proxy)."""
+    keys = list(secrets)
+    errors: list[SignatureError] = []
+    for path in dict.fromkeys(paths):
+        try:
+            verify(header, request_payload(method, path), keys, tolerance_s=tolerance_s, now=now)
+            return
+        except SignatureError as exc:
+            errors.append(exc)
+    raise errors[0] if errors else SignatureError("signature does not match")
 
 
 def parse(header: str) -> tuple[int, list[str]]:

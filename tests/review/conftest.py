@@ -28,7 +28,7 @@ from tests.service.conftest import (  # noqa: F401  (fixtures re-used from the s
     redis_server,
     redis_url,
 )
-from tests.service.support import CallbackReceiver, payload, signed, wait_until
+from tests.service.support import CallbackReceiver, payload, read_headers, signed, wait_until
 
 #: What the shipped default policy (rules only) does with these texts.
 REVIEW_TEXT = "you will regret this"  # threat.you_will_pay -> review, evidence = whole phrase
@@ -72,8 +72,15 @@ class Env:
         body = r.json()
         if body["status"] == "queued":
             body = wait_until(lambda: (lambda b: b if b["status"] != "queued" else None)(
-                self.client.get(f"/v1/comments/{site}/{cid}").json()), 10, what="decision")
+                self.status(site, cid)), 10, what="decision")
         return body
+
+    def status(self, site: str, comment_id: str) -> dict[str, Any]:
+        """The comment's status as its CMS reads it (a signed GET)."""
+        path = f"/v1/comments/{site}/{comment_id}"
+        r = self.client.get(path, headers=read_headers(path))
+        assert r.status_code == 200, r.text
+        return dict(r.json())
 
     def review_item(self, text: str = REVIEW_TEXT, site: str = "site1", **extra: Any) -> int:
         body = self.submit(text, site, **extra)

@@ -305,7 +305,7 @@ def test_decision_is_final_audited_and_called_back(env: Env) -> None:
         assert entry.details["after"]["note"] == "veiled threat"
         assert s.scalar(select(func.count()).select_from(ReviewLease)) == 0
     # the status API says decided, with the moderator's verdict (not the engine's review)
-    status = env.client.get(f"/v1/comments/site1/{body['comment_id']}").json()
+    status = env.status("site1", body["comment_id"])
     assert status["status"] == "decided"
     assert (status["decision"]["action"], status["decision"]["final"]) == ("reject", True)
     # deciding again is refused: changes go through an overturn

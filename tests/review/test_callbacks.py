@@ -12,7 +12,14 @@ from moderation.review import accounts
 from moderation.service.wiring import build_runtime
 from tests.review.conftest import REVIEW_TEXT, Env
 from tests.service.conftest import SECRET, add_site, make_settings
-from tests.service.support import CallbackReceiver, WorkerProcs, payload, signed, wait_until
+from tests.service.support import (
+    CallbackReceiver,
+    WorkerProcs,
+    payload,
+    read_headers,
+    signed,
+    wait_until,
+)
 
 
 def test_lost_dispatch_is_sent_later_by_the_sweeper(env: Env,
@@ -49,7 +56,8 @@ def test_rq_workers_deliver_human_decisions(db_url: str, redis_url: str) -> None
             assert client.post("/v1/comments", content=raw, headers=headers).status_code == 202
 
             def in_review() -> int | None:
-                body = client.get("/v1/comments/site1/rq-1").json()
+                path = "/v1/comments/site1/rq-1"
+                body = client.get(path, headers=read_headers(path)).json()
                 return body["submission_id"] if body["status"] == "in_review" else None
 
             sid = wait_until(in_review, 60, what="a worker sending the comment to review")

@@ -27,7 +27,14 @@ from moderation.service.wiring import build_runtime
 from moderation.store import migrate
 from moderation.store.db import Database
 from tests.service.conftest import SECRET, add_site, make_settings
-from tests.service.support import CallbackReceiver, ServerThread, payload, signed, wait_until
+from tests.service.support import (
+    CallbackReceiver,
+    ServerThread,
+    payload,
+    read_headers,
+    signed,
+    wait_until,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -217,7 +224,8 @@ def test_moderator_approves_with_the_keyboard(live: dict[str, Any]) -> None:
             browser.close()
 
     # the store agrees with what the page showed
-    r = httpx.get(f"{base}/v1/comments/daily-news/cmt-1001", timeout=5)
+    path = "/v1/comments/daily-news/cmt-1001"
+    r = httpx.get(base + path, headers=read_headers(path), timeout=5)
     assert r.json()["status"] == "decided"
     assert json.loads(json.dumps(receiver.comment_ids())).count("cmt-1001") == 1
 

@@ -99,6 +99,11 @@ def signed(body: dict[str, Any] | bytes, secret: str,
                  signing.HEADER: signing.sign(secret, raw, timestamp)}
 
 
+def read_headers(path: str, secret: str = SECRET) -> dict[str, str]:
+    """Headers of a signed ``GET path`` (a comment's status), as a CMS sends them."""
+    return {signing.HEADER: signing.sign_request(secret, "GET", path)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,7 +12,15 @@ import pytest
 from click.testing import CliRunner
 
 from moderation.cli import main
-from tests.service.support import REPO, CallbackReceiver, free_port, payload, signed, wait_until
+from tests.service.support import (
+    REPO,
+    CallbackReceiver,
+    free_port,
+    payload,
+    read_headers,
+    signed,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -82,7 +90,8 @@ def test_serve_and_worker_processes(db_url: str, redis_url: str) -> None:
         r = httpx.post(base + "/v1/comments?wait=5000", content=raw, headers=h, timeout=10)
         assert r.status_code in (200, 202)
         state = wait_until(
-            lambda: (x := httpx.get(base + "/v1/comments/s1/p1").json())["status"] != "queued"
+            lambda: (x := httpx.get(base + "/v1/comments/s1/p1", timeout=5, headers=read_headers(
+                "/v1/comments/s1/p1", "whsec_cli_secret")).json())["status"] != "queued"
             and x, 60, interval=0.3, what="decision by the worker process")
         assert state["decision"]["action"] == "reject"  # the real engine's profanity rule
         assert state["decision"]["policy_id"] == "default"

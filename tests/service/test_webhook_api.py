@@ -15,7 +15,7 @@ from moderation.api import create_app
 from moderation.service.runtime import Runtime
 from moderation.store.schema import DecisionRow, Submission
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
-from tests.service.support import STUB_MAX_LENGTH, payload, signed, wait_until
+from tests.service.support import STUB_MAX_LENGTH, payload, read_headers, signed, wait_until
 
 
 @pytest.fixture
@@ -41,7 +41,8 @@ def post(client: TestClient, body: dict | bytes, secret: str = SECRET, query: st
 
 def decided(client: TestClient, comment_id: str, site: str = "site1") -> dict:
     def _get() -> dict | None:
-        r = client.get(f"/v1/comments/{site}/{comment_id}")
+        path = f"/v1/comments/{site}/{comment_id}"
+        r = client.get(path, headers=read_headers(path))
         return r.json() if r.status_code == 200 and r.json()["status"] != "queued" else None
 
     return wait_until(_get, 10, what=f"decision of {comment_id}")
@@ -121,7 +122,8 @@ def test_text_round_trips_byte_for_byte(client: TestClient, text: str) -> None:
     r = post(client, payload(cid, text))
     assert r.status_code in (200, 202), r.text
     assert r.json()["text_sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
-    got = client.get(f"/v1/comments/site1/{cid}")
+    path = f"/v1/comments/site1/{cid}"
+    got = client.get(path, headers=read_headers(path))
     assert got.json()["text"] == text
     assert json.loads(got.content)["text"].encode("utf-8") == text.encode("utf-8")
 
@@ -207,7 +209,8 @@ def test_rotation_accepts_several_signatures(client: TestClient, rt: Runtime) ->
 def test_unknown_site_is_404(client: TestClient) -> None:
     r = post(client, payload("x", site_id="nope"))
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_site"
-    assert client.get("/v1/comments/site1/never-sent").status_code == 404
+    missing = "/v1/comments/site1/never-sent"
+    assert client.get(missing, headers=read_headers(missing)).status_code == 404
 
 
 def test_too_long_is_413(client: TestClient, rt: Runtime) -> None:
@@ -258,7 +261,11 @@ def test_webhook_behind_a_root_path(rt: Runtime) -> None:
         raw, h = signed(payload("rp"), SECRET)
         r = c.post("/moderation/v1/comments", content=raw, headers=h)
         assert r.status_code in (200, 202), r.text
-        assert c.get("/moderation/v1/comments/site1/rp").json()["comment_id"] == "rp"
+        path = "/moderation/v1/comments/site1/rp"
+        assert c.get(path, headers=read_headers(path)).json()["comment_id"] == "rp"
+        # status_url, relative to the service's root, is accepted as the signed path too
+        rel = r.json()["status_url"]
+        assert c.get(path, headers=read_headers(rel)).json()["comment_id"] == "rp"
 
 
 def test_unexpected_failure_is_a_clean_500(client: TestClient, rt: Runtime,
