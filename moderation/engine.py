@@ -2,7 +2,7 @@
 
 Rules carry the decision where the guidelines are explicit (a slur, a threat, a phone number);
 the model is a signal that sends uncertain comments to a person and rejects on its own only at
-the very high confidence the policy sets (see ../shared/ML-NOTES.md for why: on news comments a
+the very high confidence the policy sets (docs/model-notes.md says why: on news comments a
 plain classifier cannot judge alone). The comment text is never modified.
 """
 

@@ -14,7 +14,7 @@ def register(group: click.Group) -> None:
 
 @click.command()
 @click.option("--datasets", "datasets", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Folder holding the data set folders (../shared/datasets).")
+              required=True, help="Folder holding the data set folders (docs/datasets.md).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Where model.npz and MODEL_CARD.md are written (moderation/data/model).")
 @click.option("--seed", type=int, default=0, show_default=True,

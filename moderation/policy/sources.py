@@ -2,7 +2,7 @@
 
 A policy is several files (its YAML, the YAML it extends, the word lists). Every file is named by
 a *key*: its path relative to the directory of the policy being loaded (``words/x.txt``,
-``default.yaml``, ``../shared/words/y.txt``). Loading reads files only through a ``Sources``, which
+``default.yaml``, ``../common/words/y.txt``). Loading reads files only through a ``Sources``, which
 records what it read; that record is the version **bundle** stored in the database, so any
 process can rebuild exactly the accepted version without the files, and a file edited after
 ``apply`` never changes what is live.

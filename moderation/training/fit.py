@@ -18,9 +18,9 @@ from sklearn.model_selection import StratifiedKFold
 
 from moderation.training.datasets import Example
 
-#: Per-source sample weights. Clean news comments are scarce and decisive (ML-NOTES points 3
-#: and 6): up-weighted so "sounds like a news comment" stops meaning "toxic". Davidson's 25k
-#: tweets would otherwise dominate the toxicity head.
+#: Per-source sample weights. Clean news comments are scarce and decisive (docs/model-notes.md,
+#: findings 3 and 4): up-weighted so "sounds like a news comment" stops meaning "toxic".
+#: Davidson's 25k tweets would otherwise dominate the toxicity head.
 SOURCE_WEIGHTS: dict[str, float] = {
     "civil-comments-autolabel-sample": 3.0,
     "extra": 3.0,

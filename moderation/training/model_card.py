@@ -27,8 +27,9 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
         f"({r['artifact_bytes'] / 1e6:.2f} MB, {r['n_features']:,} hashed features)",
         "",
         "**What it is for:** a signal, not a judge. ML alone cannot decide news comments "
-        "(see ML-NOTES): the engine sends comments to review on these scores and rejects on them "
-        "only at very high confidence; rules carry threats, promotion and identity abuse.",
+        "(see docs/model-notes.md): the engine sends comments to review on these scores and "
+        "rejects on them only at very high confidence; rules carry threats, promotion and "
+        "identity abuse.",
         "",
         "## Rebuild",
         "```",
