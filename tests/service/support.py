@@ -2,7 +2,7 @@
 server thread, a TCP proxy that can cut the database off, and worker subprocesses.
 
 The stand-in engine exists so the service's guarantees (storage, idempotency, retries) are tested
-independently of the model; ``test_service_engine.py`` runs the flow on the real engine.
+independently of the model; ``test_burst_real_engine.py`` runs the flow on the real engine.
 """
 
 from __future__ import annotations
