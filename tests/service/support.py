@@ -105,6 +105,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def children_of(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (Linux /proc): how a test sees what a launcher started."""
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            kids.add(int(stat.parent.name))
+    return kids
+
+
 def wait_until(pred: Any, timeout: float, interval: float = 0.05, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while True:

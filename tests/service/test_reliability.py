@@ -127,7 +127,7 @@ def test_worker_sigkilled_mid_job_still_decides_once(rt: Runtime, workers: Worke
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
         assert counts(rt)["decisions"] == 0  # killed before it could decide
-        workers.start(1)  # a replacement, as the launcher would start
+        workers.start(1)  # a replacement (the launcher's restart: tests/service/test_launcher.py)
         assert_exactly_once(rt, receiver, 1)
         with rt.db.session() as s:
             assert s.scalar(select(Submission.attempts)) >= 2
