@@ -3,7 +3,8 @@ callback receiver.
 
 PostgreSQL: one fresh database per test run, created from MODERATION_TEST_POSTGRES_URL (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) and dropped at the end; every table is
-emptied before each test. Without a server the PostgreSQL half skips with the reason.
+emptied before each test. Without a server the PostgreSQL half skips with the reason (fails
+under MODERATION_REQUIRE_SERVICES=1, see tests/require.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from moderation.store import migrate
 from moderation.store.db import Database
+from tests.require import service_missing
 from tests.service.support import SECRET, CallbackReceiver
 
 PG_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL",
@@ -34,7 +36,7 @@ def pg_database() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         admin.dispose()
-        pytest.skip(f"PostgreSQL not available at {PG_URL}: {exc}")
+        service_missing(f"PostgreSQL not available at {PG_URL}: {exc}")
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     db = Database.connect(url)
     migrate.upgrade(db.engine)

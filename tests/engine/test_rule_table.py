@@ -1,8 +1,9 @@
 """The evasion table and the hard-negative table of issue 2, run through the rules alone.
 
-Every evasion must be caught with evidence pointing at the disguised text in the ORIGINAL
-comment; every hard negative (Scunthorpe words, war reporting, identity terms used neutrally,
-cited sources) must be approved.
+Every evasion must get exactly the action the policy gives its category (reject, not merely
+"reject or review") with evidence whose (start, end) is exactly the disguised text in the
+ORIGINAL comment; every hard negative (Scunthorpe words, war reporting, identity terms used
+neutrally, cited sources) must be approved.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
+from moderation.policy import Policy
 
 ZW = "\u200b"
 
-# (comment, category expected among the reasons, the original text the evidence must cover)
-EVASIONS: list[tuple[str, str, str]] = [
+# (comment, category expected among the reasons, the original text the evidence must be exactly
+# -- its first occurrence in the comment gives the expected (start, end) --, and optionally the
+# decision's action when it is not the policy's "reject": a fourth field, so three-field rows
+# keep meaning "rejected").
+EVASIONS: list[tuple[str, str, str] | tuple[str, str, str, str]] = [
     # profanity, however written
     ("what the fuck is this", "profanity", "fuck"),
     ("ｆｕｃｋ this government", "profanity", "ｆｕｃｋ"),  # fullwidth
@@ -75,8 +80,9 @@ EVASIONS: list[tuple[str, str, str]] = [
     ("Check out my channel!!", "promotion", "Check out my"),
     ("earn $500 a day from home", "promotion", "earn $500 a day"),
     ("best deals at cheapwatches.com", "promotion", "cheapwatches.com"),
-    ("visit example dot com", "promotion", "example dot com"),
-    ("see example(dot)com", "promotion", "example(dot)com"),
+    # an unlisted link with hardly any words: review (policy's links.unknown_link_action)
+    ("visit example dot com", "promotion", "example dot com", "review"),
+    ("see example(dot)com", "promotion", "example(dot)com", "review"),
     ("click bit . ly/x4f", "promotion", "bit . ly"),
     ("mail name [at] mail [dot] com", "promotion", "name [at] mail [dot] com"),
     ("write to john(at)gmail(dot)com", "promotion", "john(at)gmail(dot)com"),
@@ -182,17 +188,32 @@ def test_criticism_is_never_rejected(rules_engine: Engine, text: str) -> None:
     assert rules_engine.decide(Comment(text=text)).action in ("approve", "review")
 
 
-@pytest.mark.parametrize(("text", "category", "covered"), EVASIONS)
-def test_evasion_is_caught_with_evidence(rules_engine: Engine, text: str, category: str,
-                                         covered: str) -> None:
+def _evasion_params() -> list[pytest.param]:
+    """Rows as (text, category, covered, action); a three-field row expects "reject"."""
+    rows = []
+    for row in EVASIONS:
+        text, category, covered = row[:3]
+        action = row[3] if len(row) > 3 else "reject"
+        rows.append(pytest.param(text, category, covered, action, id=text[:40]))
+    return rows
+
+
+@pytest.mark.parametrize(("text", "category", "covered", "action"), _evasion_params())
+def test_evasion_is_caught_with_evidence(rules_engine: Engine, policy: Policy, text: str,
+                                         category: str, covered: str, action: str) -> None:
+    assert covered in text, f"table error: {covered!r} is not part of {text!r}"
+    if action == "reject":
+        # the guideline itself must say reject: a policy that only reviews these would not pass
+        assert policy.categories[category].action == "reject", policy.categories[category]
     decision = rules_engine.decide(Comment(text=text))
-    assert decision.action in ("reject", "review"), (text, decision.reasons)
+    assert decision.action == action, (text, [(r.rule_id, r.action) for r in decision.reasons])
     reasons = [r for r in decision.reasons if r.category == category]
     assert reasons, f"{text!r}: expected {category}, got {[r.rule_id for r in decision.reasons]}"
-    spans = [(e.start, e.end) for r in reasons for e in r.evidence]
+    assert any(r.action == action for r in reasons), [(r.rule_id, r.action) for r in reasons]
     want_start = text.index(covered)
-    want_end = want_start + len(covered)
-    assert any(s <= want_start and want_end <= e for s, e in spans), (text, spans)
+    want = (want_start, want_start + len(covered))
+    spans = [(e.start, e.end) for r in reasons for e in r.evidence]
+    assert want in spans, f"{text!r}: want evidence {want} ({covered!r}), got {spans}"
     for r in reasons:
         for e in r.evidence:
             assert e.text == text[e.start:e.end]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 
 from moderation.cli import main
 from moderation.errors import PolicyError
-from moderation.policy import load_policy
+from moderation.policy import load_policy, regex_safety
 from tests.policy.conftest import BASE, write
 
 
@@ -81,8 +82,50 @@ def test_overlapping_alternation_is_refused_by_measurement(policy_dir: Path,
     assert " ms on a " in msg and "-character probe" in msg
 
 
-def test_default_policy_passes_the_measured_bound() -> None:
-    load_policy(strict=True)
+def test_default_policy_passes_a_generous_measured_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every shipped pattern is measured, against 1 s rather than the 5 ms of production: a
+    catastrophic pattern blows any budget within a few dozen characters, a sound one stays far
+    below it on any machine. The real margin is a speed figure:
+    ``python benchmarks/bench_policy_regex.py`` prints it."""
+    measured: list[str] = []
+
+    def generous(rx: re.Pattern[str]) -> tuple[bool, regex_safety.Measurement]:
+        measured.append(rx.pattern)
+        return real_measure(rx, budget_ms=1000.0)
+
+    real_measure = regex_safety.measure
+    monkeypatch.setattr(regex_safety, "measure", generous)
+    policy = load_policy(strict=True)
+    n_patterns = sum(len(cat.patterns) for cat in policy.doc.categories.values())
+    assert n_patterns > 0 and len(measured) == n_patterns
+
+
+def _fake_timer(monkeypatch: pytest.MonkeyPatch, times_ms: list[float]) -> list[float]:
+    """Replace the stopwatch: each probe run "takes" the next of ``times_ms`` (the last
+    repeats), so the budget logic is checked without depending on this machine's speed."""
+    left = list(times_ms)
+
+    def fake(rx: re.Pattern[str], text: str) -> float:
+        return left.pop(0) if len(left) > 1 else left[0]
+
+    monkeypatch.setattr(regex_safety, "_time_once", fake)
+    return left
+
+
+def test_measure_forgives_one_hiccup_over_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A probe over budget is re-timed and its fastest run counts: one slow run (a busy
+    machine) does not refuse a sound pattern."""
+    _fake_timer(monkeypatch, [9.0, 1.0])
+    ok, worst = regex_safety.measure(re.compile(r"\bheck\s+off\b"), budget_ms=5.0)
+    assert ok and worst.worst_ms == 1.0
+
+
+def test_measure_refuses_a_pattern_over_budget_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_timer(monkeypatch, [1.0, 1.0, 7.5])  # within budget on the small probes, then over
+    ok, worst = regex_safety.measure(re.compile(r"\bheck\s+off\b"), budget_ms=5.0)
+    assert not ok and worst.worst_ms == 7.5
+    assert worst.describe(5.0).startswith("took 7.5 ms on a ")
+    assert "more than the 5 ms allowed per comment" in worst.describe(5.0)
 
 
 def test_duplicate_category(policy_dir: Path) -> None:

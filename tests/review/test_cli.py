@@ -53,7 +53,8 @@ def test_export_labels_writes_the_decisions_in_force(env: Env, tmp_path: Path) -
     a = env.review_item(tricky, site="site1")
     b = env.review_item(site="site1")
     c = env.review_item(site="site2")
-    pending = env.review_item(site="site1")  # never decided: not exported
+    pending = "you will regret this, nobody has decided yet"
+    env.review_item(pending, site="site1")  # never decided: not exported
     env.post("mod1", f"/v1/review/items/{a}/decision", {"action": "reject", "reason": "threat"})
     env.post("mod1", f"/v1/review/items/{b}/decision", {"action": "reject", "reason": "threat"})
     env.post("mod2", f"/v1/review/items/{c}/decision", {"action": "approve"})
@@ -70,7 +71,7 @@ def test_export_labels_writes_the_decisions_in_force(env: Env, tmp_path: Path) -
     assert got == sorted([(tricky, "reject", "threat"),
                           ("you will regret this", "approve", ""),
                           ("you will regret this", "approve", "threat")])
-    assert all(row["text"] != "" for row in rows) and pending
+    assert all(row["text"] not in ("", pending) for row in rows)
 
     # --site and --since
     r = run(env, "export-labels", "--out", str(tmp_path / "s2.csv"), "--site", "site2")

@@ -3,7 +3,8 @@
 deciding with the keyboard, and the CMS receiving the callback. Saves the docs' screenshots.
 
 Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the ``playwright`` Python package;
-``playwright install`` cannot download browsers here, so the system binary is used.
+``playwright install`` cannot download browsers here, so the system binary is used. Without
+them the tests skip, or fail under MODERATION_REQUIRE_SERVICES=1 (tests/require.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from moderation.service.runtime import Runtime
 from moderation.service.wiring import build_runtime
 from moderation.store import migrate
 from moderation.store.db import Database
+from tests.require import service_missing
 from tests.service.conftest import SECRET, add_site, make_settings
 from tests.service.support import (
     CallbackReceiver,
@@ -50,16 +52,17 @@ SCRIPT = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned
          "you will regret this"
 LINK = "Read more at http://example-shop.biz/deal"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} not found (apt-get install -y chromium)"),
-]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    if not os.path.exists(CHROMIUM):
+        service_missing(f"{CHROMIUM} not found (apt-get install -y chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        service_missing("the playwright package is not installed (pip install playwright)")
     url = f"sqlite:///{tmp_path / 'data' / 'moderation.db'}"
     db = Database.connect(url)
     migrate.upgrade(db.engine)

@@ -2,6 +2,7 @@
 tests/conftest.py). Redis: a private ``redis-server`` on a free port
 when the binary exists (so tests can restart it and never touch shared data), otherwise
 MODERATION_TEST_REDIS_URL (default ``redis://127.0.0.1:6379/13``), flushed between tests.
+Under MODERATION_REQUIRE_SERVICES=1 a missing ``redis-server`` or an unreachable Redis fails.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from moderation.config import Settings
 from moderation.service.runtime import Runtime
 from moderation.service.wiring import build_runtime
 from moderation.store import repository as repo
+from tests.require import service_missing, services_required
 from tests.service.support import (
     SECRET,
     CallbackReceiver,
@@ -68,6 +70,8 @@ class RedisServer:
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer | None]:
     if shutil.which("redis-server") is None:
+        if services_required():
+            service_missing("redis-server is not installed")
         yield None
         return
     server = RedisServer()
@@ -88,7 +92,7 @@ def redis_url(redis_server: RedisServer | None) -> str:
     try:
         r.ping()
     except Exception as exc:
-        pytest.skip(f"Redis not available at {url}: {exc}")
+        service_missing(f"Redis not available at {url}: {exc}")
     r.flushdb()
     r.close()
     return url

@@ -2,7 +2,7 @@
 server thread, a TCP proxy that can cut the database off, and worker subprocesses.
 
 The stand-in engine exists so the service's guarantees (storage, idempotency, retries) are tested
-independently of the model; ``test_service_engine.py`` runs the flow on the real engine.
+independently of the model; ``test_burst_real_engine.py`` runs the flow on the real engine.
 """
 
 from __future__ import annotations
@@ -108,6 +108,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def children_of(pid: int) -> set[int]:
+    """Live child processes of ``pid`` (Linux /proc): how a test sees what a launcher started."""
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            kids.add(int(stat.parent.name))
+    return kids
 
 
 def wait_until(pred: Any, timeout: float, interval: float = 0.05, what: str = "condition") -> Any:

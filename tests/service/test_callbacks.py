@@ -1,9 +1,11 @@
-"""Callbacks to the CMS: signed, recorded per attempt, retried with back-off, never duplicated
-(embedded mode; the same code runs in RQ workers, see test_reliability.py)."""
+"""Callbacks to the CMS: signed, recorded per attempt, retried with back-off (its schedule
+checked on an injected clock), never duplicated (embedded mode; the same code runs in RQ
+workers, see test_reliability.py)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from moderation.api import create_app
+from moderation.models import Decision
+from moderation.service import callbacks, processing
 from moderation.service.runtime import Runtime
+from moderation.store import batches
+from moderation.store import repository as repo
 from moderation.store.schema import CallbackAttempt, CallbackDelivery
 from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
 from tests.service.support import CallbackReceiver, payload, signed, wait_until
@@ -65,8 +71,9 @@ def test_final_decisions_are_called_back_once_signed(db_url: str,
         rt.close()
 
 
-def test_receiver_errors_are_retried_with_backoff_then_delivered(
-        db_url: str, receiver: CallbackReceiver) -> None:
+def test_receiver_errors_are_retried_then_delivered(db_url: str,
+                                                    receiver: CallbackReceiver) -> None:
+    """End to end in embedded mode; the back-off schedule itself is the next test's."""
     rt = make_runtime(make_settings(db_url))
     add_site(rt, callback_url=receiver.url)
     receiver.fail_with = 503
@@ -83,6 +90,48 @@ def test_receiver_errors_are_retried_with_backoff_then_delivered(
             rows = list(s.scalars(select(CallbackAttempt).order_by(CallbackAttempt.attempt)))
         assert [a.ok for a in rows][-1] is True and not any(a.ok for a in rows[:-1])
         assert [a.attempt for a in rows] == list(range(1, len(rows) + 1))
+    finally:
+        rt.close()
+
+
+def test_retries_back_off_exponentially_up_to_the_cap(
+        db_url: str, receiver: CallbackReceiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's clock is injected: each failed attempt stores its next attempt at exactly
+    backoff x 2^(n-1), capped (10, 20, 40, 60, 60 s here); before that instant the delivery is
+    not due, at it it is. Nothing sleeps through the delays."""
+    now = [datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)]
+    for module in (repo, batches, callbacks):
+        monkeypatch.setattr(module, "utcnow", lambda: now[0])
+    rt = make_runtime(make_settings(db_url, callback_backoff_s=10.0,
+                                    callback_backoff_max_s=60.0, callback_max_attempts=8))
+    add_site(rt, callback_url=receiver.url)
+    receiver.fail_with = 503
+    try:
+        sub, _ = repo.record_submission(rt.db, {
+            "site_id": "site1", "comment_id": "b1", "text": "badword", "article": {"id": "a"},
+            "author_id": "u", "parent_id": None, "submitted_at": None})
+        saved = batches.save_engine_decision(
+            rt.db, sub, Decision(action="reject", policy_id="p", policy_version="v1",
+                                 engine_version="e"),
+            callback_url=receiver.url, callback_body=lambda row: '{"comment_id": "b1"}',
+            delivery_lease_s=0)
+        now[0] += timedelta(seconds=1)  # the creator's (zero) lease has lapsed: due
+        delays = []
+        for attempt in range(1, 6):
+            assert processing.deliver_due(rt) == 1, f"attempt {attempt} was due"
+            with rt.db.session() as s:
+                d = s.get(CallbackDelivery, saved.delivery_id)
+                assert (d.status, d.attempts, d.last_status_code) == ("pending", attempt, 503)
+                due_at = d.next_attempt_at
+            delays.append((due_at - now[0]).total_seconds())
+            now[0] = due_at - timedelta(seconds=1)
+            assert processing.deliver_due(rt) == 0, "sent before its back-off ran out"
+            now[0] = due_at
+        assert delays == [10.0, 20.0, 40.0, 60.0, 60.0]  # doubling from 10 s, capped at 60 s
+        receiver.fail_with = None
+        assert processing.deliver_due(rt) == 1
+        assert deliveries(rt)[0].status == "delivered" and attempts(rt) == 6
+        assert receiver.comment_ids() == ["b1"]
     finally:
         rt.close()
 

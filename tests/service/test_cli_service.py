@@ -72,10 +72,9 @@ def test_serve_and_worker_processes(db_url: str, redis_url: str) -> None:
                     "--callback-url", receiver.url], env=env, check=True, cwd=REPO,
                    capture_output=True)
     port = free_port()
-    procs = [
-        subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=REPO),
-        subprocess.Popen([*cli, "worker", "-n", "1"], env=env, cwd=REPO),
-    ]
+    # the API alone first: it stores and queues, it does not decide (no ?wait), so the
+    # decision below can only come from the worker process started after the comment
+    procs = [subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=REPO)]
     try:
         base = f"http://127.0.0.1:{port}"
 
@@ -87,8 +86,10 @@ def test_serve_and_worker_processes(db_url: str, redis_url: str) -> None:
 
         wait_until(up, 60, interval=0.3, what="moderation serve")
         raw, h = signed(payload("p1", "what a load of shit", site_id="s1"), "whsec_cli_secret")
-        r = httpx.post(base + "/v1/comments?wait=5000", content=raw, headers=h, timeout=10)
-        assert r.status_code in (200, 202)
+        r = httpx.post(base + "/v1/comments", content=raw, headers=h, timeout=10)
+        assert r.status_code == 202 and r.json()["status"] == "queued", r.text
+        assert httpx.get(base + "/v1/comments/s1/p1").json()["status"] == "queued"
+        procs.append(subprocess.Popen([*cli, "worker", "-n", "1"], env=env, cwd=REPO))
         state = wait_until(
             lambda: (x := httpx.get(base + "/v1/comments/s1/p1", timeout=5, headers=read_headers(
                 "/v1/comments/s1/p1", "whsec_cli_secret")).json())["status"] != "queued"
@@ -96,7 +97,10 @@ def test_serve_and_worker_processes(db_url: str, redis_url: str) -> None:
         assert state["decision"]["action"] == "reject"  # the real engine's profanity rule
         assert state["decision"]["policy_id"] == "default"
         wait_until(lambda: receiver.comment_ids() == ["p1"], 30, what="callback")
-        assert 'moderation_decisions{action="reject"' in httpx.get(base + "/metrics").text
+        metrics = httpx.get(base + "/metrics").text
+        assert 'moderation_decisions{action="reject"' in metrics  # stored (the database's)
+        # ...but not made by the API process: its own counter has no decision in it
+        assert 'moderation_decisions_made_total{action="reject"' not in metrics
     finally:
         for p in procs:
             p.terminate()

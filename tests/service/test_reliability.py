@@ -8,6 +8,7 @@ asserts on speed.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -22,7 +23,14 @@ from moderation.api import create_app
 from moderation.config import Settings
 from moderation.service.runtime import Runtime
 from moderation.store.schema import CallbackAttempt, CallbackDelivery, DecisionRow, Submission
-from tests.service.conftest import SECRET, add_site, make_runtime, make_settings
+from tests.require import service_missing
+from tests.service.conftest import (
+    SECRET,
+    RedisServer,
+    add_site,
+    make_runtime,
+    make_settings,
+)
 from tests.service.support import (
     CallbackReceiver,
     ServerThread,
@@ -119,7 +127,7 @@ def test_worker_sigkilled_mid_job_still_decides_once(rt: Runtime, workers: Worke
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
         assert counts(rt)["decisions"] == 0  # killed before it could decide
-        workers.start(1)  # a replacement, as the launcher would start
+        workers.start(1)  # a replacement (the launcher's restart: tests/service/test_launcher.py)
         assert_exactly_once(rt, receiver, 1)
         with rt.db.session() as s:
             assert s.scalar(select(Submission.attempts)) >= 2
@@ -242,33 +250,40 @@ def test_sqlite_locked_answers_503(db_url: str) -> None:
 
 
 def test_redis_down_at_webhook_time_still_stores_then_sweeper_enqueues(
-        db_url: str, redis_server, receiver: CallbackReceiver) -> None:  # type: ignore[no-untyped-def]
-    """Durable first: with Redis unreachable the comment is stored and acknowledged (202); once
-    Redis is back, the sweeper enqueues it and a worker decides it."""
-    from tests.service.support import free_port
-
-    if redis_server is None:
-        pytest.skip("needs a private redis-server to take down")
-    dead_port = free_port()
-    down = make_settings(db_url, f"redis://127.0.0.1:{dead_port}/0")
-    runtime = make_runtime(down)
-    add_site(runtime, callback_url=receiver.url)
+        db_url: str, receiver: CallbackReceiver) -> None:
+    """Durable first: a running Redis is taken down (a private ``redis-server`` this test
+    starts, serves, then stops); the comment is still stored and acknowledged (202). Once that
+    Redis is back on the same address, the sweeper enqueues it and a worker decides it."""
+    if shutil.which("redis-server") is None:
+        service_missing("needs the redis-server binary to take a running Redis down")
+    private = RedisServer()
+    private.start()
     try:
-        with TestClient(create_app(runtime=runtime, migrate=False, sweeper=False)) as c:
-            r = post(c, "nored", "badword")
-            assert r.status_code == 202 and r.json()["status"] == "queued"
-            assert c.get("/readyz").status_code == 503
-            line = next(x for x in c.get("/metrics").text.splitlines()
-                        if x.startswith("moderation_enqueue_errors_total "))
-            assert float(line.split()[1]) >= 1  # process-wide counter
+        settings = make_settings(db_url, private.url, sweep_stale_s=0.5)
+        runtime = make_runtime(settings)
+        add_site(runtime, callback_url=receiver.url)
+        try:
+            with TestClient(create_app(runtime=runtime, migrate=False, sweeper=False)) as c:
+                assert c.get("/readyz").status_code == 200  # Redis really is up here
+                private.stop()  # ...and now it is down
+                r = post(c, "nored", "badword")
+                assert r.status_code == 202 and r.json()["status"] == "queued"
+                assert c.get("/readyz").status_code == 503
+                line = next(x for x in c.get("/metrics").text.splitlines()
+                            if x.startswith("moderation_enqueue_errors_total "))
+                assert float(line.split()[1]) >= 1  # process-wide counter
+            stored = counts(runtime)
+            assert (stored["submissions"], stored["queued"], stored["decisions"]) == (1, 1, 0)
+        finally:
+            runtime.close()
+        private.start()  # back, empty (no persistence): only the sweeper can find the comment
+        runtime = make_runtime(settings)
+        workers = WorkerProcs(env=settings.to_env()).start(1)
+        try:
+            with TestClient(create_app(runtime=runtime, migrate=False)):
+                assert_exactly_once(runtime, receiver, 1)
+        finally:
+            workers.stop()
+            runtime.close()
     finally:
-        runtime.close()
-    up = make_settings(db_url, redis_server.url, sweep_stale_s=0.5)
-    runtime = make_runtime(up)
-    workers = WorkerProcs(env=up.to_env()).start(1)
-    try:
-        with TestClient(create_app(runtime=runtime, migrate=False)):
-            assert_exactly_once(runtime, receiver, 1)
-    finally:
-        workers.stop()
-        runtime.close()
+        private.stop()

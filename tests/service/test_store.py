@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -55,13 +54,19 @@ def test_record_submission_is_idempotent_under_concurrency(db: Database) -> None
         assert s.scalar(select(func.count()).select_from(Submission)) == 1
 
 
-def test_claim_lease_blocks_a_second_worker_until_it_expires(db: Database) -> None:
+def test_claim_lease_blocks_a_second_worker_until_it_expires(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's clock is injected: the lease is judged at chosen instants, not by sleeping,
+    so a slow machine cannot let a 30 s lease lapse between two claims."""
+    now = [utcnow()]
+    monkeypatch.setattr(repo, "utcnow", lambda: now[0])
     sub, _ = repo.record_submission(db, fields("c1"))
     with db.session() as s:
-        assert repo.claim_submission(s, sub.id, lease_s=0.3) is not None
+        assert repo.claim_submission(s, sub.id, lease_s=30) is not None
+    now[0] += timedelta(seconds=29)  # still leased
     with db.session() as s:
-        assert repo.claim_submission(s, sub.id, lease_s=0.3) is None
-    time.sleep(0.4)
+        assert repo.claim_submission(s, sub.id, lease_s=30) is None
+    now[0] += timedelta(seconds=2)  # 31 s after the claim: lapsed
     with db.session() as s:
         again = repo.claim_submission(s, sub.id, lease_s=5)
         assert again is not None and again.attempts == 2
