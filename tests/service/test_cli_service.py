@@ -88,7 +88,8 @@ def test_serve_and_worker_processes(db_url: str, redis_url: str) -> None:
         raw, h = signed(payload("p1", "what a load of shit", site_id="s1"), "whsec_cli_secret")
         r = httpx.post(base + "/v1/comments", content=raw, headers=h, timeout=10)
         assert r.status_code == 202 and r.json()["status"] == "queued", r.text
-        assert httpx.get(base + "/v1/comments/s1/p1").json()["status"] == "queued"
+        assert httpx.get(base + "/v1/comments/s1/p1", headers=read_headers(
+            "/v1/comments/s1/p1", "whsec_cli_secret")).json()["status"] == "queued"
         procs.append(subprocess.Popen([*cli, "worker", "-n", "1"], env=env, cwd=REPO))
         state = wait_until(
             lambda: (x := httpx.get(base + "/v1/comments/s1/p1", timeout=5, headers=read_headers(

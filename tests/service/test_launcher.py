@@ -28,6 +28,7 @@ from tests.service.support import (
     CallbackReceiver,
     children_of,
     payload,
+    read_headers,
     signed,
     wait_until,
 )
@@ -93,7 +94,8 @@ def test_launcher_replaces_a_killed_worker_and_the_replacement_decides(
             assert r.status_code == 202 and r.json()["status"] == "queued", r.text
 
             def decided() -> dict | None:
-                body = c.get("/v1/comments/site1/after-restart").json()
+                path = "/v1/comments/site1/after-restart"
+                body = c.get(path, headers=read_headers(path)).json()
                 return body if body["status"] != "queued" else None
 
             state = wait_until(decided, 60, interval=0.2, what="the replacement's decision")
