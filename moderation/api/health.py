@@ -22,8 +22,8 @@ async def healthz() -> dict[str, str]:
 def _check(rt: Runtime) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
-        with rt.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with rt.db.reading() as s:  # a read transaction: no write lock on SQLite
+            s.execute(text("SELECT 1"))
         out["database"] = "ok"
     except Exception as exc:
         out["database"] = f"unreachable: {type(exc).__name__}"

@@ -1,5 +1,7 @@
 """Review-queue API (``/v1/review/...``): queue, claims, decisions, bulk, stats, history, overturns.
 
+Reads (the queue, items, stats, history, who is logged in) run in read transactions, which on
+SQLite never take the write lock: a moderator's page never waits behind incoming comments.
 Every route needs a moderator or an admin: ``Authorization: Bearer <token>`` (scripts, tools) or
 the web page's session cookie, which must then send its CSRF token in ``X-CSRF-Token`` on every
 state-changing request. Anonymous -> 401, wrong role -> 403. ``install(app)`` adds these routes,
@@ -85,7 +87,7 @@ def authenticate(request: Request) -> Principal:
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", "use 'Authorization: Bearer <token>'",
                            headers={"WWW-Authenticate": "Bearer"})
-        with rt.db.session() as s:
+        with rt.db.reading() as s:
             user = accounts.authenticate_token(s, token.strip())
         if user is None:
             raise ApiError(401, "unauthorized", "unknown or disabled token",
@@ -93,7 +95,7 @@ def authenticate(request: Request) -> Principal:
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        with rt.db.session() as s:
+        with rt.db.reading() as s:
             found = accounts.resolve_session(s, cookie)
         if found is None:
             raise ApiError(401, "unauthorized", "session expired; log in again",
@@ -201,16 +203,18 @@ def queue(
     f = items.QueueFilter(site=site, category=category, min_age_s=min_age_s,
                           max_age_s=max_age_s, available=available, order=order, limit=limit,
                           offset=offset)
-    with rt.db.session() as s:
-        return items.list_queue(s, f, user.id, _codes(rt))
+    codes = _codes(rt)
+    with rt.db.reading() as s:
+        return items.list_queue(s, f, user.id, codes)
 
 
 @router.get("/items/{submission_id}", response_model=ItemView,
             responses={404: {"model": ErrorOut}}, summary="One comment with its engine decision")
 def get_item(submission_id: int, request: Request, user: Moderator) -> ItemView:
     rt = runtime(request)
-    with rt.db.session() as s:
-        item = items.get_item(s, submission_id, user.id, _codes(rt))
+    codes = _codes(rt)
+    with rt.db.reading() as s:
+        item = items.get_item(s, submission_id, user.id, codes)
     if item is None:
         raise ApiError(404, "not_found", "no such item")
     return item
@@ -272,7 +276,7 @@ def overturn(submission_id: int, body: OverturnIn, request: Request,
 @router.get("/stats", response_model=Stats, summary="Queue size, oldest age, decisions per day")
 def queue_stats(request: Request, user: Moderator,
                 days: int = Query(default=7, ge=1, le=stats.MAX_DAYS)) -> Stats:
-    with runtime(request).db.session() as s:
+    with runtime(request).db.reading() as s:
         return stats.stats(s, user, days)
 
 
@@ -280,8 +284,9 @@ def queue_stats(request: Request, user: Moderator,
             responses={404: {"model": ErrorOut}}, summary="Everything that happened to a comment")
 def item_history(submission_id: int, request: Request, user: Moderator) -> History:
     rt = runtime(request)
-    with rt.db.session() as s:
-        return history.history(s, submission_id, user.id, _codes(rt))
+    codes = _codes(rt)
+    with rt.db.reading() as s:
+        return history.history(s, submission_id, user.id, codes)
 
 
 @router.get("/comments/{site_id}/{comment_id}/history", response_model=History,
@@ -290,8 +295,9 @@ def item_history(submission_id: int, request: Request, user: Moderator) -> Histo
 def comment_history(site_id: str, comment_id: str, request: Request,
                     user: Moderator) -> History:
     rt = runtime(request)
-    with rt.db.session() as s:
-        return history.history(s, history.find(s, site_id, comment_id), user.id, _codes(rt))
+    codes = _codes(rt)
+    with rt.db.reading() as s:
+        return history.history(s, history.find(s, site_id, comment_id), user.id, codes)
 
 
 @router.get("/reasons/{policy_id}", response_model=list[ReasonCode],
@@ -305,7 +311,7 @@ def reasons(policy_id: str, request: Request, user: Moderator) -> list[ReasonCod
 
 @router.get("/users", response_model=list[UserOut], summary="Admin: list accounts")
 def users(request: Request, user: Admin) -> list[UserOut]:
-    with runtime(request).db.session() as s:
+    with runtime(request).db.reading() as s:
         return [UserOut(name=u.name, role=u.role, disabled=u.disabled, created_at=u.created_at)
                 for u in accounts.list_users(s)]
 

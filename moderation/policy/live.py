@@ -97,7 +97,7 @@ class LivePolicies:
 
     def _first_load(self, policy_id: str) -> _Entry:
         try:
-            with self.db.session() as s:
+            with self.db.reading() as s:
                 row = live_version(s, policy_id)
             if row is not None:
                 return self._build(row)
@@ -113,7 +113,7 @@ class LivePolicies:
                                 message=f"first use of {policy.source}", only_if_absent=True)
         if applied.info.version == policy.version:
             return _Entry(Engine(policy, self._scorer()), applied.info.id, time.monotonic())
-        with self.db.session() as s:  # another process recorded a different file first
+        with self.db.reading() as s:  # another process recorded a different file first
             return self._build(get_version(s, applied.info.id))
 
     def _file_policy(self, policy_id: str) -> Any:
@@ -124,8 +124,11 @@ class LivePolicies:
         return load_policy(path)
 
     def _refresh(self, policy_id: str, entry: _Entry) -> None:
+        # a read, never a write transaction: callers often hold the write lock on another
+        # connection of the same thread (a review decision asks for reason codes inside its
+        # transaction), and SQLite's BEGIN IMMEDIATE would wait out the busy timeout on itself
         try:
-            with self.db.session() as s:
+            with self.db.reading() as s:
                 row = live_version(s, policy_id)
                 if row is None or row.id == entry.version_id:
                     entry.checked = time.monotonic()

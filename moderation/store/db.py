@@ -2,23 +2,30 @@
 
 SQLite gets WAL, ``synchronous=FULL`` (a 2xx means the comment survived a crash) and
 ``BEGIN IMMEDIATE`` transactions, so concurrent writers wait on ``busy_timeout`` instead of failing
-on a lock upgrade. PostgreSQL gets a short connect timeout, so an unreachable database turns into
-a prompt 503 rather than a hung request. No ``pool_pre_ping``: it costs a round trip per
-transaction (measured: a third of a worker's database time); after a server restart SQLAlchemy
-invalidates the whole pool on the first disconnect error, so one request fails (503, retried by
-the CMS; a job is retried) and the next ones reconnect.
+on a lock upgrade. Reads (:meth:`Database.reading`) use a plain ``BEGIN``, which in WAL mode never
+waits for a writer; and a process has one writer path: its write transactions take turns on a
+lock first (SQLite lets one writer in at a time anyway), so they queue in order instead of
+polling SQLite's busy handler, whose sleeps grow to 100 ms and let an unlucky writer starve until
+the busy timeout (``database is locked``, a 503). PostgreSQL gets a short connect timeout, so an
+unreachable database turns into a prompt 503 rather than a hung request. No ``pool_pre_ping``: it
+costs a round trip per transaction (measured: a third of a worker's database time); after a server
+restart SQLAlchemy invalidates the whole pool on the first disconnect error, so one request fails
+(503, retried by the CMS; a job is retried) and the next ones reconnect.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -71,22 +78,46 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     read_sessions: sessionmaker[Session]
+    #: SQLite only: the process's one writer path (see the module docstring); None = no queue
+    write_lock: threading.Lock | None = field(default=None, repr=False)
+    write_wait_s: float = 5.0
 
     @classmethod
     def connect(cls, url: str, **kwargs: Any) -> Database:
         engine = make_engine(url, **kwargs)
+        sqlite = engine.dialect.name == "sqlite"
         return cls(engine, sessionmaker(engine, expire_on_commit=False),
                    sessionmaker(engine.execution_options(read_only=True),
-                                expire_on_commit=False))
+                                expire_on_commit=False),
+                   threading.Lock() if sqlite else None,
+                   float(kwargs.get("timeout_s", 5.0)))
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """Wait for this process's other writers (SQLite), as long as SQLite's busy timeout."""
+        if self.write_lock is None:
+            yield
+            return
+        if not self.write_lock.acquire(timeout=self.write_wait_s):
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError(
+                "database is locked (this process's writers took longer than the busy timeout)"))
+        try:
+            yield
+        finally:
+            self.write_lock.release()
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on error."""
-        with self.sessions.begin() as s:
+        """A session in a write transaction: committed on success, rolled back on error.
+
+        For reads use :meth:`reading`. Never open one inside another in the same thread: on
+        SQLite the inner one would wait for the outer one's lock.
+        """
+        with self._writer_turn(), self.sessions.begin() as s:
             yield s
 
     @contextmanager
@@ -100,12 +131,12 @@ class Database:
             with self.engine.connect() as conn:
                 yield conn.execution_options(isolation_level="AUTOCOMMIT")
         else:
-            with self.engine.begin() as conn:
+            with self._writer_turn(), self.engine.begin() as conn:
                 yield conn
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only (on SQLite it does not take the write lock)."""
+        """A session for reads only (on SQLite it takes no write lock and never waits)."""
         with self.read_sessions.begin() as s:
             yield s
 

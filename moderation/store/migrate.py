@@ -28,5 +28,5 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with engine.connect() as conn:
+    with engine.execution_options(read_only=True).connect() as conn:  # no write lock (SQLite)
         return MigrationContext.configure(conn).get_current_revision()

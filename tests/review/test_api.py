@@ -564,11 +564,13 @@ def test_store_unreachable_is_503(env: Env, path: str) -> None:
         bad = create_engine("sqlite:////nonexistent-dir/x.db")
     else:
         bad = create_engine(good_url.set(port=1), connect_args={"connect_timeout": 1})
-    saved = env.rt.db.engine, env.rt.db.sessions
-    env.rt.db.engine, env.rt.db.sessions = bad, sessionmaker(bad, expire_on_commit=False)
+    db = env.rt.db
+    saved = db.engine, db.sessions, db.read_sessions
+    db.engine, db.sessions = bad, sessionmaker(bad, expire_on_commit=False)
+    db.read_sessions = sessionmaker(bad, expire_on_commit=False)  # the routes' reads
     try:
         r = env.client.get(path, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 503 and r.json()["error"]["code"] == "store_unavailable"
         assert "Traceback" not in r.text
     finally:
-        env.rt.db.engine, env.rt.db.sessions = saved
+        db.engine, db.sessions, db.read_sessions = saved

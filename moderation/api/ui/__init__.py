@@ -56,7 +56,7 @@ def _session(request: Request) -> tuple[accounts.Principal, str] | None:
     key = request.cookies.get(SESSION_COOKIE)
     if not key:
         return None
-    with request.app.state.runtime.db.session() as s:
+    with request.app.state.runtime.db.reading() as s:  # a read: no write lock on SQLite
         return accounts.resolve_session(s, key)
 
 
