@@ -17,7 +17,7 @@ from moderation.models import Comment, Decision, Reason
 from moderation.normalize import normalize
 from moderation.policy import Policy
 from moderation.rules import RuleSet
-from moderation.scorers.base import NullScorer, Scorer
+from moderation.scorers.base import Explainer, NullScorer, Scorer
 
 _SEVERITY = {"flag": 0, "review": 1, "reject": 2}
 
@@ -66,7 +66,7 @@ class Engine:
         for comment, sc in zip(comments, scores, strict=True):
             nt = normalize(comment.text)
             reasons = self.rules.match(nt, comment.article)
-            reasons.extend(self._model_reasons(sc))
+            reasons.extend(self._explained(comment.text, self._model_reasons(sc)))
             decisions.append(self._decision(reasons, sc))
         per_comment = (time.perf_counter() - t0) * 1000 / max(len(comments), 1)
         for d in decisions:
@@ -95,6 +95,16 @@ class Engine:
                 score=round(score, 4), threshold=threshold,
                 message=f"{name.replace('_', ' ')}: model score {label}={score:.3f} "
                         f">= {action} threshold {threshold}"))
+        return reasons
+
+    def _explained(self, text: str, reasons: list[Reason]) -> list[Reason]:
+        """Give model reasons the words that pushed their score (when the scorer can say), so a
+        moderator sees what a model-only flag is about; only flagged comments pay for it."""
+        if not reasons or not isinstance(self.scorer, Explainer):
+            return reasons
+        spans = self.scorer.explain(text, [r.label for r in reasons if r.label])
+        for r in reasons:
+            r.evidence = list(spans.get(r.label or "", []))
         return reasons
 
     def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:

@@ -155,3 +155,51 @@ def test_char_ngram_hashes_follow_their_definition(char_min: int, char_max: int)
                 g = F._mix(np.array([h ^ np.uint64(n * 0x51ED27)], dtype=np.uint64))[0]
                 expected.append((row, int(g) & mask))
     assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == sorted(expected)
+
+
+# ---------------------------------------------------------------- which words pushed the score
+
+
+def test_explain_returns_spans_of_the_original_text_that_raise_the_score() -> None:
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+
+    scorer = SklearnScorer.load()
+    text = "What a PATHETIC excuse for a journalist, honestly."
+    spans = scorer.explain(text, ["insult", "toxicity"])
+    assert set(spans) == {"insult", "toxicity"}
+    for label, evidence in spans.items():
+        assert evidence, label
+        for e in evidence:
+            assert text[e.start:e.end] == e.text
+            assert e.term is not None and e.term.startswith(f"{label} +")
+    assert "PATHETIC" in {e.text for e in spans["insult"]}
+    # leaving the highlighted words out really lowers the score
+    col = scorer.labels.index("insult")
+    kept = "".join(" " if any(e.start <= i < e.end for e in spans["insult"]) else ch
+                   for i, ch in enumerate(text))
+    assert scorer.logits([kept])[0, col] < scorer.logits([text])[0, col]
+
+
+def test_explain_skips_function_words_and_words_that_lower_the_score() -> None:
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+
+    scorer = SklearnScorer.load()
+    spans = scorer.explain("you are a complete waste of oxygen", ["toxicity"])["toxicity"]
+    assert spans and not {e.text.lower() for e in spans} & {"you", "are", "a", "of"}
+    assert all(float(e.term.split("+")[1]) > 0 for e in spans)  # type: ignore[union-attr]
+    assert "oxygen" not in {e.text for e in spans}  # leaving it out raises the score
+    assert scorer.explain("whatever", ["not_a_label"]) == {}
+
+
+def test_model_reasons_carry_the_words_as_evidence() -> None:
+    from moderation.engine import Engine
+    from moderation.models import Comment
+    from moderation.policy import load_policy
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+
+    text = "Muslims have no place in this country, they should all leave"
+    d = Engine(load_policy(None), SklearnScorer.load()).decide(Comment(text=text))
+    model = [r for r in d.reasons if r.source == "model"]
+    assert model and not [r for r in d.reasons if r.source == "rule"]  # a model-only flag
+    for r in model:
+        assert r.evidence and all(text[e.start:e.end] == e.text for e in r.evidence)

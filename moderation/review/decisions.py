@@ -52,8 +52,16 @@ def reason_codes(registry: Any) -> CodesFor:
         except Exception:  # an unknown or broken policy: fall back to the engine's categories
             log.warning("reason codes: policy %r does not load", policy_id)
             return []
-        return [ReasonCode(code=name, description=_short(getattr(c, "description", "") or ""))
-                for name, c in cats.items() if getattr(c, "enabled", True)]
+        out = []
+        for name, c in cats.items():
+            if not getattr(c, "enabled", True):
+                continue
+            model = getattr(c, "model", None)
+            out.append(ReasonCode(code=name, description=_short(getattr(c, "description", "")
+                                                                or ""),
+                                  labels=list(getattr(model, "labels", None) or []),
+                                  review_at=getattr(model, "review_at", None)))
+        return out
 
     return codes_for
 

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from moderation.review.context import contexts
 from moderation.review.schema import ReviewLease, ReviewUser
+from moderation.review.suggest import suggested_reason
 from moderation.review.views import (
     ArticleView,
     ClaimView,
@@ -26,6 +28,7 @@ from moderation.review.views import (
     QueuePage,
     ReasonCode,
     Segment,
+    ThreadContext,
 )
 from moderation.store.schema import DecisionRow, Submission, utcnow
 
@@ -92,6 +95,13 @@ def item_score(row: DecisionRow | None) -> float | None:
     return max_score(row.scores)
 
 
+def score_label(row: DecisionRow | None) -> str | None:
+    """Which label ``item_score`` is (the page shows "toxicity 0.83", not a bare "score")."""
+    scores = {k: float(v) for k, v in ((row.scores if row else None) or {}).items()
+              if isinstance(v, int | float)}
+    return max(scores, key=lambda k: scores[k]) if scores else None
+
+
 # ---------------------------------------------------------------- views
 
 
@@ -146,6 +156,7 @@ def item_view(
     me: int | None,
     codes_for: CodesFor = no_codes,
     final: DecisionRow | None = None,
+    context: ThreadContext | None = None,
 ) -> ItemView:
     now = utcnow()
     reasons = list(engine.reasons) if engine else []
@@ -171,6 +182,7 @@ def item_view(
         received_at=sub.received_at,
         age_s=max(0.0, (now - sub.received_at).total_seconds()),
         score=item_score(engine),
+        score_label=score_label(engine),
         engine=EngineView(
             action=engine.action, categories=engine.categories, reasons=reasons,
             scores=engine.scores, policy_id=engine.policy_id,
@@ -181,6 +193,8 @@ def item_view(
                         mine=lease.user_id == me) if lease else None,
         final=human_view(final) if final is not None and final.kind != "engine" else None,
         reason_codes=codes,
+        suggested_reason=suggested_reason(reasons, engine.scores if engine else None, codes),
+        context=context,
     )
 
 
@@ -191,7 +205,7 @@ def get_item(s: Session, submission_id: int, me: int | None,
         return None
     lease = live_leases(s, [sub.id]).get(sub.id)
     return item_view(sub, engine_decision(s, sub.id), lease, me, codes_for,
-                     final_decision(s, sub.id))
+                     final_decision(s, sub.id), contexts(s, [sub]).get(sub.id))
 
 
 # ---------------------------------------------------------------- the queue
@@ -255,5 +269,7 @@ def list_queue(s: Session, f: QueueFilter, me: int | None,
             cache[pid] = codes_for(pid)
         return list(cache[pid])
 
-    items = [item_view(sub, row, leases.get(sub.id), me, cached) for sub, row in page]
+    ctx = contexts(s, [sub for sub, _ in page])
+    items = [item_view(sub, row, leases.get(sub.id), me, cached, context=ctx.get(sub.id))
+             for sub, row in page]
     return QueuePage(total=total, offset=f.offset, limit=f.limit, order=f.order, items=items)

@@ -32,6 +32,46 @@ class ClaimView(BaseModel):
 class ReasonCode(BaseModel):
     code: str
     description: str = ""
+    labels: list[str] = Field(default_factory=list,
+                              description="model labels that flag this category")
+    review_at: float | None = Field(default=None, description="the labels' review threshold")
+
+
+class ParentView(BaseModel):
+    """The comment this one replies to (when the CMS sent ``parent_id``)."""
+
+    comment_id: str
+    known: bool = Field(description="false: the parent never reached moderation")
+    text: str | None = None
+    author_id: str | None = None
+    status: str | None = None
+    action: str | None = Field(default=None, description="the decision in force, if any")
+
+
+class AuthorItem(BaseModel):
+    """One of the same author's other comments on the same site."""
+
+    submission_id: int
+    comment_id: str
+    text: str = Field(description="the first 200 characters")
+    status: str
+    action: str | None = None
+    category: str | None = None
+    decided_by: str | None = Field(default=None, description="engine, a moderator's name, ...")
+    received_at: datetime
+
+
+class AuthorHistory(BaseModel):
+    author_id: str
+    total: int = Field(description="the author's other comments on this site")
+    rejected: int
+    in_review: int
+    recent: list[AuthorItem] = Field(description="newest first, at most 5")
+
+
+class ThreadContext(BaseModel):
+    parent: ParentView | None = None
+    author: AuthorHistory | None = None
 
 
 class EngineView(BaseModel):
@@ -68,10 +108,16 @@ class ItemView(BaseModel):
     received_at: datetime
     age_s: float
     score: float | None
+    score_label: str | None = Field(default=None, description="the label of ``score`` (the "
+                                    "model's highest), e.g. toxicity")
     engine: EngineView | None
     claim: ClaimView | None
     final: HumanView | None = None
     reason_codes: list[ReasonCode] = Field(default_factory=list)
+    suggested_reason: str | None = Field(
+        default=None, description="the reason code the page preselects to reject; None when the "
+        "engine's evidence names no specific guideline (the moderator picks)")
+    context: ThreadContext | None = None
 
 
 class QueuePage(BaseModel):

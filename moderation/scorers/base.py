@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from moderation.models import STANDARD_LABELS
+from moderation.models import STANDARD_LABELS, Evidence
 
-__all__ = ["STANDARD_LABELS", "NullScorer", "Scorer"]
+__all__ = ["STANDARD_LABELS", "Explainer", "NullScorer", "Scorer"]
 
 
 
@@ -23,6 +23,14 @@ class Scorer(Protocol):
     labels: tuple[str, ...]
 
     def score(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+@runtime_checkable
+class Explainer(Protocol):
+    """A scorer that can say which words of a text pushed a label's score up (optional)."""
+
+    def explain(self, text: str, labels: Sequence[str], top: int = 3) -> dict[str, list[Evidence]]:
+        ...
 
 
 class NullScorer:

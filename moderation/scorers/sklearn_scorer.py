@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from moderation.models import Evidence
 from moderation.scorers import artifact
 from moderation.scorers.artifact import ModelLoadError
+from moderation.scorers.attribution import word_contributions
 from moderation.scorers.featurize import FeatureConfig, HashedTfidf
 from moderation.scorers.text_prep import PREP_VERSION, prepare
 
@@ -100,6 +102,15 @@ class SklearnScorer:
         p = 1.0 / (1.0 + np.exp(-z))
         labels = self.labels
         return [dict(zip(labels, map(float, row), strict=True)) for row in p.tolist()]
+
+    def explain(self, text: str, labels: Sequence[str], top: int = 3) -> dict[str, list[Evidence]]:
+        """label -> the words of ``text`` that pushed its score up most, as evidence spans of
+        the text as submitted (``term`` says how much: the log-odds drop without the word)."""
+        cols = {lb: self.labels.index(lb) for lb in dict.fromkeys(labels) if lb in self.labels}
+        found = word_contributions(text, list(cols.values()), self.logits, top)
+        return {lb: [Evidence(start=c.start, end=c.end, text=c.text,
+                              term=f"{lb} +{c.drop:.2f}") for c in found[col]]
+                for lb, col in cols.items()}
 
 
 def _warn_on_version_mismatch(file: Path, meta: dict) -> None:

@@ -79,6 +79,8 @@ class Submission(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "comment_id", name="uq_submissions_site_comment"),
         Index("ix_submissions_status_enqueued", "status", "enqueued_at"),
+        # the review page's author history: an author's latest comments on a site
+        Index("ix_submissions_site_author", "site_id", "author_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(PK, primary_key=True, autoincrement=True)
