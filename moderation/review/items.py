@@ -55,6 +55,7 @@ def segments(text: str, reasons: Iterable[dict[str, Any]]) -> list[Segment]:
     to convert offsets (JavaScript strings count UTF-16 units) nor parse comment text as HTML.
     """
     spans: list[tuple[int, int, str]] = []
+    source_of: dict[str, set[str]] = {}
     for r in reasons:
         for e in r.get("evidence") or []:
             try:
@@ -63,16 +64,20 @@ def segments(text: str, reasons: Iterable[dict[str, Any]]) -> list[Segment]:
                 continue
             if 0 <= start < end <= len(text) and text[start:end] == e.get("text", text[start:end]):
                 spans.append((start, end, str(r.get("category", ""))))
+                source_of.setdefault(f"{start}:{end}:{r.get('category', '')}", set()).add(
+                    str(r.get("source") or "rule"))
     if not spans:
         return [Segment(text=text)] if text else []
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
     out: list[Segment] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        cats = sorted({c for s, e, c in spans if s <= a and b <= e})
-        if out and out[-1].categories == cats:
-            out[-1] = Segment(text=out[-1].text + text[a:b], categories=cats)
+        covering = [(s, e, c) for s, e, c in spans if s <= a and b <= e]
+        cats = sorted({c for _, _, c in covering})
+        srcs = sorted({x for s, e, c in covering for x in source_of[f"{s}:{e}:{c}"]})
+        if out and out[-1].categories == cats and out[-1].sources == srcs:
+            out[-1] = Segment(text=out[-1].text + text[a:b], categories=cats, sources=srcs)
         else:
-            out.append(Segment(text=text[a:b], categories=cats))
+            out.append(Segment(text=text[a:b], categories=cats, sources=srcs))
     return out
 
 

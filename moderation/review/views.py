@@ -14,6 +14,8 @@ class Segment(BaseModel):
 
     text: str
     categories: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list,
+                               description="rule and/or model: who pointed at this piece")
 
 
 class ArticleView(BaseModel):

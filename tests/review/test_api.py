@@ -127,7 +127,8 @@ def test_queue_lists_only_comments_waiting_for_review(env: Env) -> None:
     assert item["engine"]["categories"] == ["threat"]
     assert item["engine"]["reasons"][0]["evidence"][0]["text"] == REVIEW_TEXT
     assert "".join(s["text"] for s in item["segments"]) == REVIEW_TEXT
-    assert item["segments"] == [{"text": REVIEW_TEXT, "categories": ["threat"]}]
+    assert item["segments"] == [{"text": REVIEW_TEXT, "categories": ["threat"],
+                                 "sources": ["rule"]}]
     codes = {c["code"] for c in item["reason_codes"]}
     assert {"threat", "profanity", "personal_attack"} <= codes
 
@@ -139,7 +140,8 @@ def test_queue_shows_markup_exactly_as_submitted(env: Env) -> None:
     assert item["text"] == text
     assert "".join(s["text"] for s in item["segments"]) == text
     marked = [s for s in item["segments"] if s["categories"]]
-    assert marked == [{"text": "you will regret this", "categories": ["threat"]}]
+    assert marked == [{"text": "you will regret this", "categories": ["threat"],
+                       "sources": ["rule"]}]
 
 
 def test_queue_filters_by_site_category_and_age(env: Env) -> None:

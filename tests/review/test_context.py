@@ -7,7 +7,7 @@ import pytest
 
 from moderation.review.items import score_label
 from moderation.store.schema import DecisionRow
-from tests.review.conftest import APPROVE_TEXT, REVIEW_TEXT, Env
+from tests.review.conftest import APPROVE_TEXT, Env
 
 REJECT_TEXT = "call me on +44 7911 123456"  # promotion: contact details -> reject
 

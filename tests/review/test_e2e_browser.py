@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,3 +297,139 @@ def test_admin_bulk_rejects_then_overturns(live: dict[str, Any]) -> None:
         finally:
             browser.close()
     assert two["submission_id"] != one["submission_id"]
+
+
+# ---------------------------------------------------------------- issue 13, item 11
+
+ABUSE = "Muslims have no place in this country, they should all leave"  # model only: abuse
+SEND_BACK = "Send them all back, this country is full of them"  # model only: toxicity
+CALM = "Thanks for the careful reporting on the budget."
+CONTACT = "call me on +44 7911 123456"  # rule: promotion -> reject
+STORE_DOWN = json.dumps({"error": {"code": "store_unavailable",
+                                   "reason": "the store cannot be reached right now"}})
+
+
+@pytest.fixture
+def live_model(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """As ``live``, with the shipped model (the flags below come from it, not from rules)."""
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    url = f"sqlite:///{tmp_path / 'moderation.db'}"
+    db = Database.connect(url)
+    migrate.upgrade(db.engine)
+    db.dispose()
+    receiver = CallbackReceiver(SECRET).start()
+    rt = build_runtime(make_settings(url), registry=PolicyRegistry(None, "sklearn"))
+    add_site(rt, "daily-news", callback_url=receiver.url)
+    with rt.db.session() as s:
+        _, token = accounts.add_user(s, "maria", "moderator", actor="test")
+    app = create_app(runtime=rt, migrate=False)
+    app.state.review_settings = ReviewSettings(lease_s=300, session_s=3600,
+                                               cookie_secure="auto", poll_s=1.0)
+    with ServerThread(app) as server:
+        yield {"rt": rt, "receiver": receiver, "token": token, "base": server.url}
+    receiver.stop()
+    rt.close()
+
+
+def post(base: str, comment_id: str, text: str, **extra: Any) -> dict[str, Any]:
+    body = payload(comment_id, text, site_id="daily-news",
+                   article={"id": "art-9", "title": "Town hall debates the housing plan",
+                            "url": "https://daily-news.example/articles/housing"}, **extra)
+    raw, headers = signed(body, SECRET)
+    r = httpx.post(f"{base}/v1/comments?wait=5000", content=raw, headers=headers, timeout=30)
+    assert r.status_code in (200, 202), r.text
+    return r.json()
+
+
+def test_context_model_words_reason_default_and_errors(live_model: dict[str, Any]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base = live_model["base"]
+    assert post(base, "cmt-3000", CALM, author={"id": "alice"})["decision"]["action"] == "approve"
+    assert post(base, "cmt-3001", CONTACT, author={"id": "bob"})["decision"]["action"] == "reject"
+    abuse = post(base, "cmt-3002", ABUSE, author={"id": "bob"}, parent_id="cmt-3000")
+    send_back = post(base, "cmt-3003", SEND_BACK, author={"id": "carol"})
+    for out in (abuse, send_back):
+        assert out["status"] == "in_review", out
+        assert {r["source"] for r in out["decision"]["reasons"]} == {"model"}  # model-only flags
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            # the store is down when the page opens: a message, not an empty queue
+            def down(route: Any) -> None:
+                route.fulfill(status=503, content_type="application/json", body=STORE_DOWN)
+
+            page.route("**/v1/review/queue*", down)
+            page.route("**/v1/review/stats*", down)
+            page.goto(f"{base}/review/login")
+            page.fill("#token", live_model["token"])
+            page.click("#login-button")
+            alert = page.locator("#alert")
+            expect(alert).to_be_visible()
+            expect(alert).to_contain_text("Could not load the queue")
+            expect(alert).to_contain_text("HTTP 503: the store cannot be reached right now")
+            expect(alert).to_contain_text("Could not update the counts")
+            expect(page.locator("#count-size")).to_have_text("?")
+            expect(page.locator("#empty")).to_be_hidden()  # never "nothing waiting" on an error
+            page.screenshot(path=str(SHOTS / "review-store-down.png"), full_page=True)
+            page.unroute("**/v1/review/queue*")
+            page.unroute("**/v1/review/stats*")
+            cards = page.locator("#queue article.card")
+            expect(cards).to_have_count(2)  # the next poll recovers
+            expect(alert).to_be_hidden()
+            expect(page.locator("#count-size")).to_have_text("2")
+
+            # a model-only flag: the words that raised the score are highlighted, the score is
+            # labelled, the reason preselected is the specific guideline, not the catch-all
+            card = page.locator(f"#item-{abuse['submission_id']}")
+            marks = card.locator("mark.ev.model")
+            expect(marks.first).to_be_visible()
+            assert "Muslims" in marks.all_text_contents()
+            expect(card.locator(".comment")).to_have_text(ABUSE)  # still the exact text
+            expect(card.locator(".meta .score")).to_have_text(re.compile(r"^toxicity 0\.\d\d$"))
+            expect(card.locator("select.reason")).to_have_value("abuse")
+            # thread and author
+            expect(card.locator(".context .parent")).to_contain_text("In reply to alice")
+            expect(card.locator(".context .parent q")).to_have_text(CALM)
+            expect(card.locator(".context .parent .chip")).to_have_text("approve")
+            expect(card.locator(".context .author summary")).to_contain_text(
+                "Author bob: 1 other comment on this site, 1 rejected, 0 waiting")
+            card.locator(".context .author summary").click()
+            expect(card.locator(".context .recent li")).to_have_count(1)
+            expect(card.locator(".context .recent li")).to_contain_text("promotion")
+            expect(card.locator(".context .recent li q")).to_have_text(CONTACT)
+            page.screenshot(path=str(SHOTS / "review-context.png"), full_page=True)
+
+            # a catch-all flag with no specific signal: no default; r asks for a reason
+            other = page.locator(f"#item-{send_back['submission_id']}")
+            expect(other.locator("select.reason")).to_have_value("")
+            expect(other.locator(".context .author summary, .context .author")).to_contain_text(
+                "first comment on this site")
+            other.click()
+            expect(other).to_have_class("card selected")
+            page.keyboard.press("r")
+            expect(page.locator("#status")).to_contain_text("Choose a reason to reject")
+            expect(other).to_have_count(1)  # nothing was sent
+            other.locator("select.reason").select_option("xenophobia")
+            other.locator("button.reject").click()
+            expect(other).to_have_count(0)
+            rejected = wait_until(lambda: [r["body"] for r in live_model["receiver"].received
+                                           if r["body"]["comment_id"] == "cmt-3003"], 15,
+                                  what="the CMS callback")
+            assert rejected[0]["action"] == "reject"
+            assert rejected[0]["categories"] == ["xenophobia"]
+
+            # a poll that fails later keeps the cards and says they may be stale
+            page.route("**/v1/review/queue*", down)
+            expect(alert).to_contain_text("Could not refresh the queue")
+            expect(cards).to_have_count(1)
+            page.unroute("**/v1/review/queue*")
+            expect(alert).to_be_hidden()
+            assert errors == [], errors
+        finally:
+            browser.close()

@@ -94,3 +94,19 @@ def test_admins_have_moderator_rights_not_the_reverse() -> None:
     assert admin.has("moderator") and admin.has("admin")
     assert mod.has("moderator") and not mod.has("admin")
     assert mod.actor == "moderator:m"
+
+
+def test_segments_say_whether_a_rule_or_the_model_pointed_at_them() -> None:
+    text = "you idiot, honestly"
+    reasons = [
+        {"category": "personal_attack", "source": "rule",
+         "evidence": [{"start": 4, "end": 9, "text": "idiot"}]},
+        {"category": "toxicity", "source": "model",
+         "evidence": [{"start": 4, "end": 9, "text": "idiot"},
+                      {"start": 11, "end": 19, "text": "honestly"}]},
+    ]
+    segs = segments(text, reasons)
+    assert joined(segs) == text
+    assert [(s.text, s.categories, s.sources) for s in segs] == [
+        ("you ", [], []), ("idiot", ["personal_attack", "toxicity"], ["model", "rule"]),
+        (", ", [], []), ("honestly", ["toxicity"], ["model"])]

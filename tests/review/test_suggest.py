@@ -48,10 +48,29 @@ def test_toxicity_only_flag_with_no_specific_signal_has_no_default() -> None:
     assert suggested_reason([model("toxicity", "toxicity", 0.9)], scores, CODES) is None
 
 
-def test_the_specific_label_closest_to_its_threshold_wins() -> None:
-    scores = {"toxicity": 0.95, "insult": 0.7, "identity_attack": 0.3}  # 0.7/0.6 > 0.3/0.5
+def test_one_specific_model_flag_is_preselected() -> None:
+    scores = {"toxicity": 0.95, "insult": 0.7, "identity_attack": 0.1}
     reasons = [model("toxicity", "toxicity", 0.95), model("personal_attack", "insult", 0.7)]
     assert suggested_reason(reasons, scores, CODES) == "personal_attack"
+
+
+def test_two_specific_model_flags_have_no_default() -> None:
+    # insult and severe_toxicity both flagged: an insult to a person, or abuse of a group?
+    scores = {"toxicity": 0.99, "insult": 0.87, "severe_toxicity": 0.52}
+    reasons = [model("personal_attack", "insult", 0.87),
+               model("abuse", "severe_toxicity", 0.52), model("toxicity", "toxicity", 0.99)]
+    assert suggested_reason(reasons, scores, CODES) is None
+
+
+def test_catch_all_flag_leaning_two_ways_has_no_default() -> None:
+    scores = {"toxicity": 0.9, "identity_attack": 0.4, "insult": 0.5}
+    assert suggested_reason([model("toxicity", "toxicity", 0.9)], scores, CODES) is None
+
+
+def test_xenophobic_comment_with_a_weak_threat_score_is_not_filed_as_a_threat() -> None:
+    # the shipped model on "Send them all back, this country is full of them"
+    scores = {"toxicity": 0.9729, "threat": 0.3027, "insult": 0.168, "identity_attack": 0.2054}
+    assert suggested_reason([model("toxicity", "toxicity", 0.9729)], scores, CODES) is None
 
 
 def test_a_flag_is_not_a_reason() -> None:

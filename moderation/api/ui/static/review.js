@@ -54,6 +54,24 @@
     st.className = "status" + (isError ? " error" : "");
   }
 
+  /* Failed requests stay visible in one banner (role=alert) until the same request works
+     again: an error must never look like an empty queue. */
+  var problems = {};
+  function showProblems() {
+    var box = document.getElementById("alert");
+    if (!box) return;
+    var keys = Object.keys(problems);
+    box.hidden = keys.length === 0;
+    box.textContent = keys.map(function (k) { return problems[k]; }).join("\n");
+  }
+  function problem(key, what, e) {
+    var why = e && e.status ? "HTTP " + e.status + ": " + e.message : (e ? e.message : "");
+    problems[key] = what + (why ? " (" + why + ")" : "") + ". Retrying every " +
+                    Math.round(POLL_MS / 1000) + " s.";
+    showProblems();
+  }
+  function recovered(key) { if (problems[key]) { delete problems[key]; showProblems(); } }
+
   function api(method, path, payload) {
     var opts = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
     if (method !== "GET") opts.headers["X-CSRF-Token"] = CSRF;
@@ -61,7 +79,11 @@
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(payload);
     }
-    return fetch(path, opts).then(function (resp) {
+    return fetch(path, opts).catch(function () {
+      var err = new Error("the server cannot be reached");
+      err.status = 0;
+      throw err;
+    }).then(function (resp) {
       if (resp.status === 401) { window.location.assign("/review/login"); throw new Error("logged out"); }
       return resp.json().catch(function () { return {}; }).then(function (data) {
         if (!resp.ok) {
@@ -81,7 +103,10 @@
     var box = el("div", { "class": "comment", "lang": "", "dir": "auto" });
     (item.segments || []).forEach(function (seg) {
       if (seg.categories && seg.categories.length) {
-        box.appendChild(el("mark", { "class": "ev", "title": seg.categories.join(", "),
+        // words only the model pointed at (they raised its score) look different from rule matches
+        var modelOnly = (seg.sources || []).indexOf("rule") < 0 && (seg.sources || []).indexOf("model") >= 0;
+        box.appendChild(el("mark", { "class": "ev" + (modelOnly ? " model" : ""),
+                                     "title": seg.categories.join(", ") + (modelOnly ? " (raised the model's score)" : ""),
                                      "dataset": { categories: seg.categories.join(" ") } }, seg.text));
       } else {
         box.appendChild(document.createTextNode(seg.text));
@@ -100,6 +125,7 @@
         bits.push(" — score " + Number(r.score).toFixed(2) +
                   (r.threshold !== null && r.threshold !== undefined ? " / " + Number(r.threshold).toFixed(2) : ""));
       }
+      if (r.source === "model" && (r.evidence || []).length) bits.push(" — words that raised it:");
       (r.evidence || []).forEach(function (e) {
         if ((r.message || "").indexOf(e.text) < 0) bits.push(" ", el("q", { text: e.text }));
       });
@@ -133,15 +159,58 @@
     return el("div", { "class": "article", text: title });
   }
 
+  /* The server suggests a reason only when the evidence names a guideline; otherwise the
+     moderator must pick one (a catch-all like "toxicity" would be a misleading default). */
   function reasonSelect(item, id) {
     var sel = el("select", { "class": "reason", "aria-label": "Reason", id: id });
-    var first = item.engine && item.engine.categories && item.engine.categories[0];
+    var suggested = item.suggested_reason || "";
+    if (!suggested) sel.appendChild(el("option", { value: "", text: "— choose a reason to reject —" }));
     (item.reason_codes || []).forEach(function (c) {
       var opt = el("option", { value: c.code, text: c.code + (c.description ? " — " + c.description : "") });
-      if (c.code === first) opt.selected = true;
+      if (c.code === suggested) opt.selected = true;
       sel.appendChild(opt);
     });
     return sel;
+  }
+
+  /* Thread and author: what the comment answers, and how this author's comments went. */
+  function contextNode(item) {
+    var ctx = item.context || {};
+    var box = el("div", { "class": "context" });
+    var p = ctx.parent;
+    if (p && p.known) {
+      box.appendChild(el("div", { "class": "parent" },
+        el("span", { "class": "label", text: "In reply to " + (p.author_id || "an unnamed author") + ": " }),
+        el("q", { dir: "auto", text: p.text || "" }), " ",
+        el("span", { "class": "chip " + (p.action || ""), text: p.action || p.status || "?" })));
+    } else if (p) {
+      box.appendChild(el("div", { "class": "parent", text: "In reply to #" + p.comment_id +
+                                  " (that comment was not sent to moderation)" }));
+    }
+    var a = ctx.author;
+    if (a) {
+      var line = "Author " + a.author_id + ": " + (a.total
+        ? a.total + " other comment" + (a.total > 1 ? "s" : "") + " on this site, " + a.rejected +
+          " rejected, " + a.in_review + " waiting"
+        : "first comment on this site");
+      var head = el("span", { "class": "label" + (a.rejected ? " warn" : ""), text: line });
+      if (!a.recent.length) {
+        box.appendChild(el("div", { "class": "author" }, head));
+      } else {
+        var list = el("ul", { "class": "recent" });
+        a.recent.forEach(function (r) {
+          list.appendChild(el("li", null,
+            el("span", { "class": "chip " + (r.action || "review"), text: r.action || r.status }), " ",
+            r.category ? r.category + " " : "",
+            r.decided_by ? "by " + r.decided_by + " · " : "",
+            ago((Date.now() - new Date(r.received_at).getTime()) / 1000) + " ago · ",
+            el("q", { dir: "auto", text: r.text }), " ",
+            el("a", { href: "/review/items/" + r.submission_id, text: "history" })));
+        });
+        box.appendChild(el("details", { "class": "author" }, el("summary", null, head), list));
+      }
+    }
+    return box.childNodes.length ? box : null;
   }
 
   function metaNode(item, lead) {
@@ -151,7 +220,9 @@
       el("span", { "class": "age", text: ago(item.age_s) + " ago" }),
       el("span", { "class": "chip review", title: "the engine's verdict",
                    text: "engine: " + ((item.engine && item.engine.action) || item.status) }),
-      el("span", { text: "score " + (item.score === null || item.score === undefined ? "–" : Number(item.score).toFixed(2)) }),
+      el("span", { "class": "score", title: "the model's highest score (0 to 1)",
+                   text: item.score === null || item.score === undefined ? "no model score"
+                     : (item.score_label || "score") + " " + Number(item.score).toFixed(2) }),
       item.author_id ? el("span", { text: "by " + item.author_id }) : null);
   }
 
@@ -194,7 +265,11 @@
       data.items.forEach(function (item) { if (!known[item.submission_id]) self.add(item); });
       self.total = data.total;
       self.afterChange(keepId);
-    }).catch(function (e) { say("Could not load the queue: " + e.message, true); });
+      recovered("queue");
+    }).catch(function (e) {
+      document.getElementById("empty").hidden = true;  // not "nothing waiting": we do not know
+      problem("queue", "Could not load the queue", e);
+    });
   };
 
   /* Poll: drop cards decided elsewhere, append new ones, keep what the moderator is doing. */
@@ -222,7 +297,12 @@
       data.items.forEach(function (item) { if (!known[item.submission_id]) self.add(item); });
       self.total = data.total;
       self.afterChange(keepId);
-    }).catch(function () { /* keep the page; the next poll retries */ });
+      recovered("queue");
+    }).catch(function (e) {  // keep the cards; say so, and the next poll retries
+      problem("queue", self.items.length ? "Could not refresh the queue (the cards shown may be stale)"
+                                         : "Could not load the queue", e);
+      if (!self.items.length) document.getElementById("empty").hidden = true;
+    });
   };
 
   QueuePage.prototype.add = function (item) {
@@ -235,7 +315,7 @@
                               onchange: function () { self.toggle(id, check.checked); } });
     var card = el("article", { "class": "card", tabindex: "-1", "data-id": String(id),
                                id: "item-" + id },
-      metaNode(item, check), articleNode(item),
+      metaNode(item, check), articleNode(item), contextNode(item),
       commentNode(item), reasonsNode(item), scoresNode(item),
       el("div", { "class": "claim", "aria-live": "polite" }),
       el("div", { "class": "actions" },
@@ -358,8 +438,14 @@
     if (!entry || this.busy) return;
     var id = entry.item.submission_id;
     var payload = { action: action };
-    var reason = entry.card.querySelector("select.reason").value;
+    var select = entry.card.querySelector("select.reason");
+    var reason = select.value;
     var note = entry.card.querySelector("input.note").value.trim();
+    if (action === "reject" && !reason) {
+      say("Choose a reason to reject #" + entry.item.comment_id + ", then press Reject.", true);
+      select.focus();
+      return;
+    }
     if (reason) payload.reason = reason;
     if (note) payload.note = note;
     this.busy = true;
@@ -439,7 +525,13 @@
       document.getElementById("count-oldest").textContent = st.oldest_age_s === null ? "–" : ago(st.oldest_age_s);
       document.getElementById("count-mine").textContent = String(st.decided_today_by_me);
       if (queuePage) queuePage.fillFilters(st);
-    }).catch(function () {});
+      recovered("stats");
+    }).catch(function (e) {
+      ["count-size", "count-claimed", "count-oldest", "count-mine"].forEach(function (id) {
+        document.getElementById(id).textContent = "?";
+      });
+      problem("stats", "Could not update the counts", e);
+    });
   }
 
   function typing(ev) {
@@ -495,7 +587,7 @@
                       (item.final.by || "?") + (item.final.note ? " — " + item.final.note : "") })
           : el("p", { "class": "final", text: "Status: " + item.status });
         box.appendChild(el("article", { "class": "card" }, metaNode(item), articleNode(item),
-          commentNode(item), reasonsNode(item), scoresNode(item), final));
+          contextNode(item), commentNode(item), reasonsNode(item), scoresNode(item), final));
         var tl = document.getElementById("timeline");
         clear(tl);
         h.timeline.forEach(function (ev) {
@@ -511,7 +603,8 @@
           sel.appendChild(el("option", { value: "", text: "(none)" }));
           (item.reason_codes || []).forEach(function (c) { sel.appendChild(el("option", { value: c.code, text: c.code })); });
         }
-      }).catch(function (e) { say("Could not load: " + e.message, true); });
+        recovered("item");
+      }).catch(function (e) { problem("item", "Could not load this comment", e); });
     }
     var form = document.getElementById("overturn-form");
     if (form) {
