@@ -66,8 +66,11 @@ class Engine:
         for comment, sc in zip(comments, scores, strict=True):
             nt = normalize(comment.text)
             reasons = self.rules.match(nt, comment.article)
-            reasons.extend(self._explained(comment.text, self._model_reasons(sc)))
-            decisions.append(self._decision(reasons, sc))
+            reasons.extend(self._model_reasons(sc))
+            decision = self._decision(reasons, sc)
+            if decision.action == "review":
+                self._explain(comment.text, decision.reasons)
+            decisions.append(decision)
         per_comment = (time.perf_counter() - t0) * 1000 / max(len(comments), 1)
         for d in decisions:
             d.elapsed_ms = round(per_comment, 3)
@@ -97,15 +100,17 @@ class Engine:
                         f">= {action} threshold {threshold}"))
         return reasons
 
-    def _explained(self, text: str, reasons: list[Reason]) -> list[Reason]:
+    def _explain(self, text: str, reasons: list[Reason]) -> None:
         """Give model reasons the words that pushed their score (when the scorer can say), so a
-        moderator sees what a model-only flag is about; only flagged comments pay for it."""
-        if not reasons or not isinstance(self.scorer, Explainer):
-            return reasons
-        spans = self.scorer.explain(text, [r.label for r in reasons if r.label])
-        for r in reasons:
+        moderator sees what a model-only flag is about. Only for comments sent to review, the
+        ones a person reads: explaining costs about twice scoring (benchmarks/bench_explain.py),
+        and paying it for every flagged comment halved the engine's batch throughput."""
+        model = [r for r in reasons if r.source == "model" and r.label]
+        if not model or not isinstance(self.scorer, Explainer):
+            return
+        spans = self.scorer.explain(text, [r.label or "" for r in model])
+        for r in model:
             r.evidence = list(spans.get(r.label or "", []))
-        return reasons
 
     def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:
         worst = max((_SEVERITY[r.action] for r in reasons), default=0)

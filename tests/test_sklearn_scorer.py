@@ -180,6 +180,33 @@ def test_explain_returns_spans_of_the_original_text_that_raise_the_score() -> No
     assert scorer.logits([kept])[0, col] < scorer.logits([text])[0, col]
 
 
+def test_word_pushes_add_up_to_the_models_log_odds() -> None:
+    # the attribution uses the featurizer's hashing with positions: if they ever disagree, the
+    # per-word shares no longer sum to what the model computes
+    import numpy as np
+
+    from moderation.scorers.attribution import word_pushes
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+    from moderation.scorers.text_prep import prepare
+
+    scorer = SklearnScorer.load()
+    for text in ("You people are a disgrace to this country",
+                 "Ｆｕｌｌｗｉｄｔｈ and café, naïve 😀 emoji!!", "x"):
+        prepared = prepare(text)
+        words, push, rest = word_pushes(prepared, scorer.features, scorer.weights)
+        assert [w.group() for w in words] == prepared.split() or "!" in text
+        assert np.allclose(push.sum(axis=0) + rest + scorer.bias, scorer.logits([text])[0],
+                           atol=1e-4)
+
+
+def test_explain_maps_through_links_by_leaving_words_out() -> None:
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+
+    text = "Check http://x.co/a you moron"  # the model sees "check xxurl you moron"
+    spans = SklearnScorer.load().explain(text, ["insult"])["insult"]
+    assert [(e.start, e.end, e.text) for e in spans] == [(24, 29, "moron")]
+
+
 def test_explain_skips_function_words_and_words_that_lower_the_score() -> None:
     from moderation.scorers.sklearn_scorer import SklearnScorer
 
@@ -201,5 +228,11 @@ def test_model_reasons_carry_the_words_as_evidence() -> None:
     d = Engine(load_policy(None), SklearnScorer.load()).decide(Comment(text=text))
     model = [r for r in d.reasons if r.source == "model"]
     assert model and not [r for r in d.reasons if r.source == "rule"]  # a model-only flag
+    assert d.action == "review"
     for r in model:
         assert r.evidence and all(text[e.start:e.end] == e.text for e in r.evidence)
+    # a comment the model rejects alone is not explained (nobody reviews it; the cost is spared)
+    rejected = Engine(load_policy(None), SklearnScorer.load()).decide(
+        Comment(text="Typical lefty nonsense, pure garbage"))
+    assert rejected.action == "reject"
+    assert [r.evidence for r in rejected.reasons if r.source == "model"] == [[], []]

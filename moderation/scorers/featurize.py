@@ -101,6 +101,49 @@ def _word_entries(texts: Sequence[str], cfg: FeatureConfig) -> tuple[np.ndarray,
     return np.concatenate(rows), np.concatenate(cols)
 
 
+def ngram_positions(text: str, cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                               list[re.Match[str]]]:
+    """Every n-gram occurrence of ONE prepared text with where it is, for explanations:
+    (bucket, start, end, words). Char n-grams index `` text `` minus the leading space (so
+    offsets are in ``text``; a window over the padding may start at -1). Word n-grams get the
+    character span of their word(s). Same hashing as ``bucket_entries``."""
+    padded = f" {text} "
+    cp = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    mask = np.uint64((1 << cfg.char_bits) - 1)
+    buckets, starts, ends = [], [], []
+    h = cp
+    for n in range(1, cfg.char_max + 1):
+        m = len(cp) - n + 1
+        if m <= 0:
+            break
+        if n > 1:
+            h = h[:m] * _PRIME + cp[n - 1 : n - 1 + m]
+        if n < cfg.char_min:
+            continue
+        buckets.append((_mix(h ^ np.uint64(n * 0x51ED27)) & mask).astype(np.int64))
+        starts.append(np.arange(m, dtype=np.int64) - 1)
+        ends.append(np.arange(m, dtype=np.int64) - 1 + n)
+    words = list(_WORD.finditer(text))
+    if words:
+        wh = np.asarray([zlib.crc32(w.group().encode()) for w in words], dtype=np.uint64)
+        wmask = np.uint64((1 << cfg.word_bits) - 1)
+        offset = 1 << cfg.char_bits
+        ws = np.asarray([w.start() for w in words], dtype=np.int64)
+        we = np.asarray([w.end() for w in words], dtype=np.int64)
+        buckets.append((_mix(wh) & wmask).astype(np.int64) + offset)
+        starts.append(ws)
+        ends.append(we)
+        if cfg.word_bigrams and len(words) > 1:
+            bi = _mix(wh[:-1] * _GOLDEN + wh[1:] + np.uint64(0xB16))
+            buckets.append((bi & wmask).astype(np.int64) + offset)
+            starts.append(ws[:-1])
+            ends.append(we[1:])
+    if not buckets:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty, words
+    return np.concatenate(buckets), np.concatenate(starts), np.concatenate(ends), words
+
+
 def bucket_entries(texts: Sequence[str], cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
     """(row, bucket) of every n-gram occurrence (texts must be ``text_prep.prepare``-d)."""
     r1, c1 = _char_entries(texts, cfg)
@@ -130,6 +173,10 @@ class HashedTfidf:
     @property
     def n_features(self) -> int:
         return len(self.kept)
+
+    def columns(self, buckets: np.ndarray) -> np.ndarray:
+        """Feature column of each hash bucket; -1 for buckets dropped at fit time."""
+        return self._remap[buckets]
 
     @classmethod
     def fit(cls, texts: Sequence[str], cfg: FeatureConfig, min_df: int = 2) -> HashedTfidf:

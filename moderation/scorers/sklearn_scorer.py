@@ -105,12 +105,15 @@ class SklearnScorer:
 
     def explain(self, text: str, labels: Sequence[str], top: int = 3) -> dict[str, list[Evidence]]:
         """label -> the words of ``text`` that pushed its score up most, as evidence spans of
-        the text as submitted (``term`` says how much: the log-odds drop without the word)."""
+        the text as submitted (``term`` says how much: the word's share of the log-odds)."""
         cols = {lb: self.labels.index(lb) for lb in dict.fromkeys(labels) if lb in self.labels}
-        found = word_contributions(text, list(cols.values()), self.logits, top)
-        return {lb: [Evidence(start=c.start, end=c.end, text=c.text,
-                              term=f"{lb} +{c.drop:.2f}") for c in found[col]]
-                for lb, col in cols.items()}
+        if not cols:
+            return {}
+        which = list(cols.values())
+        found = word_contributions(text, prepare(text), self.features, self.weights, which,
+                                   lambda texts: self.logits(texts)[:, which], top)
+        return {lb: [Evidence(start=c.start, end=c.end, text=c.text, term=f"{lb} +{c.push:.2f}")
+                     for c in spans] for lb, spans in zip(cols, found, strict=True)}
 
 
 def _warn_on_version_mismatch(file: Path, meta: dict) -> None:
