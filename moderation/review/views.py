@@ -64,8 +64,12 @@ class AuthorItem(BaseModel):
 
 
 class AuthorHistory(BaseModel):
+    """Counts cover the author's latest 50 other comments on this site (``more``: there are
+    older ones, not counted)."""
+
     author_id: str
-    total: int = Field(description="the author's other comments on this site")
+    total: int = Field(description="the author's other comments on this site (at most 50)")
+    more: bool = False
     rejected: int
     in_review: int
     recent: list[AuthorItem] = Field(description="newest first, at most 5")

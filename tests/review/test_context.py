@@ -65,3 +65,22 @@ def test_score_label_names_the_highest_score() -> None:
     row = DecisionRow(scores={"toxicity": 0.62, "insult": 0.83, "threat": 0.1})
     assert score_label(row) == "insult"
     assert score_label(DecisionRow(scores={})) is None and score_label(None) is None
+
+
+def test_author_counts_cover_the_latest_window_only(env: Env, monkeypatch: pytest.MonkeyPatch
+                                                    ) -> None:
+    from moderation.review import context
+
+    monkeypatch.setattr(context, "WINDOW", 3)
+    env.submit(REJECT_TEXT, comment_id="w-0", author={"id": "dave"})  # oldest: out of the window
+    for i in range(1, 4):
+        env.review_item(comment_id=f"w-{i}", author={"id": "dave"})
+    sid = env.review_item(comment_id="w-4", author={"id": "dave"})
+    author = env.get("mod1", f"/v1/review/items/{sid}").json()["context"]["author"]
+    assert (author["total"], author["more"], author["rejected"], author["in_review"]) == (
+        3, True, 0, 3)
+    assert [r["comment_id"] for r in author["recent"]] == ["w-3", "w-2", "w-1"]
+    oldest = env.get("mod1", "/v1/review/comments/site1/w-1/history").json()["item"]
+    author = oldest["context"]["author"]  # seen from an older comment: still the latest 3
+    assert [r["comment_id"] for r in author["recent"]] == ["w-4", "w-3", "w-2"]
+    assert (author["total"], author["rejected"], author["in_review"]) == (3, 0, 3)

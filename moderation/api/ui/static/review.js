@@ -190,8 +190,9 @@
     var a = ctx.author;
     if (a) {
       var line = "Author " + a.author_id + ": " + (a.total
-        ? a.total + " other comment" + (a.total > 1 ? "s" : "") + " on this site, " + a.rejected +
-          " rejected, " + a.in_review + " waiting"
+        ? (a.more ? "of the latest " + a.total + " other comments on this site, "
+                  : a.total + " other comment" + (a.total > 1 ? "s" : "") + " on this site, ") +
+          a.rejected + " rejected, " + a.in_review + " waiting"
         : "first comment on this site");
       var head = el("span", { "class": "label" + (a.rejected ? " warn" : ""), text: line });
       if (!a.recent.length) {
