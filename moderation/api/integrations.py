@@ -192,7 +192,7 @@ async def _coral(site_id: str, request: Request) -> tuple[Response, str]:
 
 
 def _coral_secrets(rt: Runtime, site_id: str) -> list[str]:
-    with rt.db.session() as s:
+    with rt.db.reading() as s:  # a read: no write lock on SQLite
         return [c.secret for c in istore.active_coral_secrets(s, site_id)]
 
 
@@ -245,7 +245,7 @@ async def _perspective_body(request: Request) -> dict[str, Any]:
 
 
 def _key_site(rt: Runtime, key: str, scope: str) -> str | None:
-    with rt.db.session() as s:
+    with rt.db.reading() as s:  # a read: no write lock on SQLite
         return istore.site_for_key(s, key, scope)
 
 

@@ -73,7 +73,7 @@ async def get_policy(policy_id: str, request: Request,
     from moderation.policy.versions import live_version
 
     def load() -> Any:
-        with _rt(request).db.session() as s:
+        with _rt(request).db.reading() as s:
             return live_version(s, policy_id)
 
     row = await run_in_threadpool(load)
@@ -92,7 +92,7 @@ async def get_versions(policy_id: str, request: Request, _user: Moderator,
     from moderation.policy.versions import history
 
     def load() -> list[Any]:
-        with _rt(request).db.session() as s:
+        with _rt(request).db.reading() as s:
             return history(s, policy_id, min(max(limit, 1), 1000))
 
     rows = await run_in_threadpool(load)
