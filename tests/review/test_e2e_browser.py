@@ -407,7 +407,6 @@ def test_context_model_words_reason_default_and_errors(live_model: dict[str, Any
             page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing sticks out
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"page is {width}px wide at a 390px viewport"
-            page.screenshot(path=str(SHOTS / "review-context-phone.png"), full_page=True)
             page.set_viewport_size({"width": 1280, "height": 900})
 
             # a catch-all flag with no specific signal: no default; r asks for a reason
