@@ -29,6 +29,7 @@ from moderation.policy.sources import (
     find_policy_file,
     policy_dirs,
 )
+from moderation.policy.targets import TargetAnalysis, target_problems
 
 __all__ = ["Policy", "PolicyDocument", "PolicyError", "default_policy_path", "find_policy_file",
            "json_schema", "load_policy", "parse_policy_text", "policy_dirs", "policy_from_bundle"]
@@ -158,6 +159,7 @@ class PolicyDocument(_Strict):
     max_length: int = Field(default=10000, ge=1, le=1_000_000)
     lists: dict[str, str] = Field(default_factory=dict)
     categories: dict[str, Category] = Field(min_length=1)
+    targets: TargetAnalysis | None = None
 
     @field_validator("categories")
     @classmethod
@@ -490,6 +492,9 @@ def _check(doc: PolicyDocument, sources: Sources, assembled: Assembled,
                     f"{pos.locate(('categories', cname, 'model', 'labels', j))}: unknown model "
                     f"label {label!r} (allowed: {', '.join(STANDARD_LABELS)})"
                     for _ in [0] if label not in STANDARD_LABELS)
+    if doc.targets is not None:
+        problems.extend(target_problems(doc.targets, Policy(doc, "", "", lists), pos,
+                                        set(doc.lists), set(doc.categories)))
     return lists, digest, problems
 
 

@@ -19,6 +19,7 @@ from moderation.rules.phrases import CompiledPattern, PatternIndex, any_match, f
 from moderation.rules.plain import plain_view
 from moderation.rules.prefilter import split_alternatives
 from moderation.rules.relevance import off_topic
+from moderation.rules.targets import TargetAnalyzer
 from moderation.rules.words import WordIndex, canonical
 
 _KIND_TEXT = {
@@ -53,6 +54,8 @@ class RuleSet:
     _contacts: list[ContactMatcher] = field(default_factory=list)
     _relevance: list[RelevanceRules] = field(default_factory=list)
     categories: dict[str, _CategoryRules] = field(default_factory=dict)
+    #: who is attacked and how (the policy's ``targets`` block), None without one
+    targets: TargetAnalyzer | None = None
 
     @classmethod
     def build(cls, policy: Policy) -> RuleSet:
@@ -91,10 +94,15 @@ class RuleSet:
         rs._contacts = [cr.contacts for cr in rs.categories.values() if cr.contacts is not None]
         rs._relevance = [cr.category.relevance for cr in rs.categories.values()
                          if cr.category.relevance is not None]
+        if policy.doc.targets is not None:
+            rs.targets = TargetAnalyzer(policy)
         rs.index = PatternIndex(rs.patterns)
-        rs.alternatives = PatternIndex([
-            CompiledPattern.compile(p.category, p.rule_id, alt, p.action)
-            for p in rs.patterns for alt in split_alternatives(p.regex.pattern)])
+        alternatives = [CompiledPattern.compile(p.category, p.rule_id, alt, p.action)
+                        for p in rs.patterns for alt in split_alternatives(p.regex.pattern)]
+        if rs.targets is not None:
+            for p in rs.targets.patterns:  # already one per alternative
+                alternatives.append(p)
+        rs.alternatives = PatternIndex(alternatives)
         return rs
 
     def match(self, nt: NormalizedText, article: Article | None = None, *,
@@ -113,6 +121,9 @@ class RuleSet:
                 bucket.append(ev)
 
         original = nt.original
+        if self.targets is not None:
+            nt = self.targets.respelled(nt)
+            self.targets.find(nt, add)
         self._match_words_and_phrases(nt, add)
         for name, cr in self.categories.items():
             if cr.contacts is not None:
@@ -147,6 +158,8 @@ class RuleSet:
         view = plain_view(nt)
         if view is None or self.words.may_hit(view.terms, nt.folded):
             return False
+        if self.targets is not None and self.targets.may_respell(view.terms):
+            return False
         if any_match(self.alternatives, view.stream, view.terms):
             return False
         for contacts in self._contacts:
@@ -161,15 +174,27 @@ class RuleSet:
 
     def _match_words_and_phrases(self, nt: NormalizedText, add) -> None:  # type: ignore[no-untyped-def]
         original = nt.original
+        targets = self.targets
+        spans: dict[int, tuple[int, int]] | None = None  # token -> its stream span
         for tok in nt.tokens:
             for hit in self.words.lookup(tok):
                 if hit.category in self.categories and not self.words.allowed_as_name(
                         hit, original[tok.start:tok.end]):
+                    if targets is not None and hit.category in targets.word_framed_categories:
+                        if spans is None:
+                            spans = {id(t): (s, e) for s, e, t in nt.stream_tokens}
+                        span = spans.get(id(tok))
+                        if span is not None and targets.framed(nt, hit.category, *span,
+                                                               word=True):
+                            continue
                     add(hit.category, f"{hit.category}.words", hit.action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))
         for ph in find(self.index, nt):
             p = ph.pattern
+            if targets is not None and targets.framed(nt, p.category, ph.stream_start,
+                                                      ph.stream_end):
+                continue
             add(p.category, p.rule_id, p.action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
                          term=nt.stream[ph.stream_start:ph.stream_end]))

@@ -1,0 +1,382 @@
+"""Target-aware analysis: who a sentence is about and what it says of them.
+
+Words alone cannot tell "I detest immigrants" from "Immigrants are vital to the economy", nor
+"the court heard him shout 'I will kill you'" from a threat. The policy's ``targets`` block
+(policies/default.yaml) describes, as data an editor can change:
+
+- **groups**: one list per protected characteristic (religion, race, gender, ...), each naming the
+  category whose guideline abusing it breaks;
+- **predicates**: patterns saying something of a target (hatred, derogation, dehumanisation,
+  exclusion, threats, calls to violence, wished harm), where ``<<target>>`` stands for any group
+  term, or for a pronoun ("them", "these people") that refers back to a group named earlier in the
+  comment ("I have met many X. I hate them all."), and ``(?P<predicate>...)`` marks what is said;
+- **frames**: negation, questions, reported speech and counter-speech, which drop a match of the
+  categories they apply to (this module's predicates and the categories' own phrase patterns);
+- **respell**: dropped or swapped letters and verbs glued to "I" undone for every word of the
+  named lists, before any phrase pattern runs.
+
+Each reason's evidence is a span of the original text whose ``term`` names the target (term,
+characteristic) and the predicate (kind, words). The approach is a clause/role analysis of our own
+over the normalised phrase stream: it costs a few regular expressions per comment, and only on
+comments whose words can wake a predicate (the same prefilter as every pattern), so plain
+comments keep their fast path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from moderation.models import Evidence
+from moderation.normalize import NormalizedText
+from moderation.policy.targets import (
+    Frame,
+    Respell,
+    TargetPredicate,
+    alternation,
+    expand_predicate,
+    group_terms,
+)
+from moderation.rules.phrases import _NON_WORD, CompiledPattern, PatternIndex, _sentences_with
+from moderation.rules.prefilter import required_words, split_alternatives
+
+if TYPE_CHECKING:
+    from moderation.policy import Policy
+
+# Quotation marks that open or close reported words; an ASCII apostrophe counts only at a word's
+# edge ("'I will kill you'"), never inside one ("don't").
+_QUOTES = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]|(?<!\w)['\u2018]|['\u2019](?!\w)")
+_CHARACTERISTIC_NAMES = {
+    "race": "race or ethnicity", "religion": "religion", "nationality": "nationality",
+    "migrant": "migrant status", "gender": "gender", "sexual_orientation": "sexual orientation",
+    "gender_identity": "gender identity", "disability": "disability",
+}
+
+_TARGET_GROUPS = ("target", "target2", "target3", "target4")
+_PREDICATE_GROUPS = ("predicate", "predicate2", "predicate3", "predicate4")
+
+Add = Callable[[str, str, str, Evidence], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Predicate:
+    spec: TargetPredicate
+    refers_back: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    spec: Frame
+    regex: re.Pattern[str]
+    categories: frozenset[str]
+    #: the frame's alternatives, each with the words it needs (None: always run)
+    parts: tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...] | None], ...]
+
+    def parts_for(self, words: frozenset[str]) -> list[re.Pattern[str]]:
+        """The alternatives that can match a comment holding these words."""
+        found = []
+        for rx, need in self.parts:
+            if need is not None:
+                for n in need:
+                    if n.isdisjoint(words):
+                        break
+                else:
+                    need = None
+            if need is None:
+                found.append(rx)
+        return found
+
+
+def _screens(pattern: str) -> tuple[tuple[re.Pattern[str], tuple[frozenset[str], ...] | None],
+                                    ...]:
+    return tuple((re.compile(alt), required_words(alt)) for alt in split_alternatives(pattern))
+
+
+class TargetAnalyzer:
+    """The compiled ``targets`` block of one policy version."""
+
+    def __init__(self, policy: Policy) -> None:
+        t = policy.doc.targets
+        assert t is not None
+        self.action = t.action
+        self.terms = group_terms(t, policy)
+        self.category_of = {ch: g.category for ch, g in t.groups.items()}
+        self.patterns: list[CompiledPattern] = []
+        self._meta: dict[int, _Predicate] = {}
+        # A pronoun refers back only in a comment that names a group: one of these words is in
+        # every group term, so a comment without any cannot wake the refer-back variants.
+        self.named = frozenset(_key_word(term) for term in self.terms)
+        self._group_words = frozenset(w for term in self.terms for w in term.split())
+        for pred in t.predicates:
+            variants = [False] + ([True] if t.refer_back is not None else [])
+            for refers in variants:
+                rx = expand_predicate(t, policy, pred.pattern, refers)
+                # each alternative on its own: its own required words wake it
+                for alt in split_alternatives(rx):
+                    cp = CompiledPattern.compile("targets", f"targets.{pred.id}", alt,
+                                                 pred.action or t.action)
+                    if not any(g in cp.regex.groupindex for g in _TARGET_GROUPS):
+                        continue  # a part without a target says nothing of anyone
+                    cp = self.screened(cp, refers)
+                    self._meta[id(cp)] = _Predicate(pred, refers)
+                    self.patterns.append(cp)
+        self.index = PatternIndex(self.patterns)
+        self._mention = re.compile(rf"\b(?:{alternation(list(self.terms))})\b")
+        self.frames = [_Frame(f, re.compile(policy.expand(f.pattern)), frozenset(f.applies_to),
+                              _screens(policy.expand(f.pattern)))
+                       for f in t.frames]
+        # the frame alternatives the last comment's words allow (one comment at a time)
+        self._live: tuple[str, list[list[re.Pattern[str]]]] = ("", [])
+        self.framed_categories = frozenset(c for f in self.frames for c in f.categories)
+        self.word_framed_categories = frozenset(
+            c for f in self.frames if f.spec.words for c in f.categories)
+        self.respell: dict[str, str] = {}
+        self._lexicon: frozenset[str] = frozenset()
+        if t.respell is not None:
+            self._lexicon = _lexicon(policy, t.respell)
+            self.respell = _respell_table(policy, t.respell, self._lexicon)
+
+    def screened(self, cp: CompiledPattern, refers_back: bool) -> CompiledPattern:
+        """``cp`` with its requirements ordered for the prefilter. A direct predicate is filed
+        under its group terms (fewer comments name a group than hold "should" or "not"); a
+        refer-back one also requires a group term's word, kept last: the first requirement picks
+        the sentences a pattern runs on, and the pronoun's sentence comes after the group's."""
+        if cp.triggers is None:
+            return cp
+        if refers_back:
+            return replace(cp, triggers=(*cp.triggers, self.named))
+        groups = [t for t in cp.triggers if t <= self._group_words]
+        if not groups or cp.triggers[0] is groups[0]:
+            return cp
+        return replace(cp, triggers=(groups[0], *(t for t in cp.triggers if t is not groups[0])))
+
+    # --- respelling -----------------------------------------------------------------------
+
+    def may_respell(self, words: frozenset[str] | set[str]) -> bool:
+        """Does a comment with these words hold a misspelling that respelling would undo?"""
+        return bool(self.respell) and not self.respell.keys().isdisjoint(words)
+
+    def respelled(self, nt: NormalizedText) -> NormalizedText:
+        """``nt`` with misspelled lexicon words in its phrase stream written as listed (same
+        tokens, same map back to the original); ``nt`` itself when there is none."""
+        table = self.respell
+        if not table:
+            return nt
+        stream_tokens = nt.stream_tokens
+        original = nt.original
+        lex = self._lexicon
+        spaced = [tok for _, _, tok in stream_tokens
+                  if len(tok.form) >= 6 and " " in original[tok.start:tok.end]]
+        # a second leetspeak reading that is a listed word ("ki11": "kiii" or "kill")
+        alts = {id(tok): alt for _, _, tok in stream_tokens if tok.alts and tok.form not in lex
+                for alt in tok.alts if alt in lex}
+        if not spaced and not alts and table.keys().isdisjoint(nt.stream.split(" ")):
+            return nt
+        parts: list[str] = []
+        mapping = []
+        pos = 0
+        k = 0
+        for part in nt.stream.split(" "):
+            if part != "|" and k < len(stream_tokens):
+                tok = stream_tokens[k][2]
+                k += 1
+                if id(tok) in alts:
+                    part = alts[id(tok)]
+                elif tok in spaced and part not in lex:
+                    part = self._split_glued(part)  # "d e t e s t w o m e n"
+                part = table.get(part, part)
+                mapping.append((pos, pos + len(part), tok))
+            parts.append(part)
+            pos += len(part) + 1
+        out = NormalizedText(nt.original, nt.folded, nt.origin)
+        out._tokens = nt.tokens
+        out._stream = " ".join(parts)
+        out._stream_tokens = mapping
+        return out
+
+    def _split_glued(self, word: str) -> str:
+        """Two lexicon words run together by spacing every letter ("detestwomen"), apart."""
+        lex = self._lexicon
+        for i in range(2, len(word) - 1):
+            a, b = word[:i], word[i:]
+            if (a in lex or a in self.respell) and (b in lex or b in self.respell):
+                return f"{self.respell.get(a, a)} {self.respell.get(b, b)}"
+        return word
+
+    # --- frames -----------------------------------------------------------------------------
+
+    def framed(self, nt: NormalizedText, category: str, start: int, end: int,
+               predicate_start: int | None = None, *, word: bool = False) -> bool:
+        """Is the match at stream[start:end] negated, asked, reported or condemned by a frame
+        that applies to its category (``word``: a listed-word hit, framed only by frames
+        marked ``words``)?"""
+        if category not in (self.word_framed_categories if word else self.framed_categories):
+            return False
+        s = nt.stream
+        sent_start = s.rfind("|", 0, start) + 1
+        sent_end = s.find("|", end)
+        sent_end = len(s) if sent_end < 0 else sent_end
+        next_end = sent_end  # the end of the next two sentences: "X. Seriously? That's racist."
+        for _ in range(2):
+            if next_end < len(s):
+                k = s.find("|", next_end + 1)
+                next_end = len(s) if k < 0 else k
+        live = self._live
+        if live[0] is not s:  # a new comment: which frame alternatives its words allow
+            words = frozenset(_NON_WORD.split(s))
+            live = self._live = (s, [f.parts_for(words) for f in self.frames])
+        quoted: bool | None = None
+        for f, parts in zip(self.frames, live[1], strict=True):
+            if not parts or category not in f.categories or (word and not f.spec.words):
+                continue
+            spec = f.spec
+            anchor = predicate_start if (spec.anchor == "predicate"
+                                         and predicate_start is not None) else start
+            for rx in parts:
+                if spec.where == "after":
+                    if spec.max_gap is None:
+                        if rx.search(s, end, next_end):
+                            return True
+                        continue
+                    m = rx.search(s, end, sent_end)
+                    if m is not None and len(s[end:m.start()].split()) <= spec.max_gap:
+                        return True
+                    continue
+                for m in rx.finditer(s, sent_start, anchor):
+                    if m.end() > anchor:
+                        continue
+                    if spec.max_gap is None or len(s[m.end():anchor].split()) <= spec.max_gap:
+                        return True
+                if spec.kind in ("reporting", "counter_speech"):
+                    if quoted is None:
+                        quoted = _inside_quotes(nt, start, end)
+                    if quoted and (rx.search(s, 0, start) or rx.search(s, end)):
+                        return True
+        return False
+
+    # --- predicates -------------------------------------------------------------------------
+
+    def find(self, nt: NormalizedText, add: Add) -> None:
+        """Add a reason for every predicate said of a group target and not framed away."""
+        s = nt.stream
+        if not s:
+            return
+        words = frozenset(_NON_WORD.split(s))
+        original = nt.original
+        whole = [(0, len(s))]
+        for p in self.index.candidates(words, s):
+            meta = self._meta[id(p)]
+            # only the sentences holding a required word, as for the categories' patterns
+            spans = (_sentences_with(s, p.triggers[0].intersection(words))
+                     if p.bound and p.triggers else whole)
+            for m in (m for a, b in spans for m in p.regex.finditer(s, a, b)):
+                if m.end() == m.start():
+                    continue
+                tg = next(g for g in _TARGET_GROUPS if g in p.regex.groupindex and m.group(g))
+                target = " ".join(m.group(tg).split())
+                antecedent = None
+                if meta.refers_back:
+                    antecedent = self._antecedent(s, m.start(tg))
+                    if antecedent is None:
+                        continue
+                    characteristic = self.terms[" ".join(antecedent.group().split())]
+                else:
+                    characteristic = self.terms.get(target)
+                    if characteristic is None:
+                        continue
+                if characteristic in meta.spec.skip:
+                    continue
+                category = self.category_of[characteristic]
+                pg = next((g for g in _PREDICATE_GROUPS if g in p.regex.groupindex
+                           and m.group(g)), None)
+                pred_start = m.start(pg) if pg is not None else m.start()
+                if self.framed(nt, category, m.start(), m.end(), pred_start):
+                    continue
+                a, b = nt.stream_span_to_original(m.start(), m.end())
+                name = _CHARACTERISTIC_NAMES.get(characteristic, characteristic)
+                said = " ".join((m.group(pg) if pg is not None else m.group()).split())
+                who = (f"{target} = {' '.join(antecedent.group().split())}"
+                       if antecedent is not None else target)
+                term = f"target: {who} ({name}); predicate: {meta.spec.kind} \"{said}\""
+                rule_id = f"{category}.targets.{meta.spec.id}"
+                add(category, rule_id, p.action,
+                    Evidence(start=a, end=b, text=original[a:b], term=term))
+                if antecedent is not None:
+                    c, d = nt.stream_span_to_original(antecedent.start(), antecedent.end())
+                    add(category, rule_id, p.action,
+                        Evidence(start=c, end=d, text=original[c:d],
+                                 term=f"the group that \"{target}\" refers back to"))
+
+    def _antecedent(self, stream: str, before: int) -> re.Match[str] | None:
+        """The last group term named before ``before`` (the pronoun's antecedent), if any."""
+        last = None
+        for m in self._mention.finditer(stream, 0, before):
+            last = m
+        return last
+
+
+def _key_word(term: str) -> str:
+    """The word of a group term that the term cannot be without: its first uncommon word."""
+    from moderation.rules.prefilter import _COMMON
+
+    words = term.split()
+    return next((w for w in words if w not in _COMMON and w != "community"), words[-1])
+
+
+def _inside_quotes(nt: NormalizedText, start: int, end: int) -> bool:
+    """Is the stream span [start, end) inside quotation marks in the original text?"""
+    a, b = nt.stream_span_to_original(start, end)
+    text = nt.original
+    before = len(_QUOTES.findall(text, 0, a))
+    return before % 2 == 1 and _QUOTES.search(text, b) is not None
+
+
+def _variants(word: str, min_length: int) -> set[str]:
+    """One pair of neighbouring letters swapped (not the first letter), and for words longer
+    than ``min_length`` one inner letter dropped."""
+    out: set[str] = set()
+    n = len(word)
+    if n >= 4:
+        for i in range(1, n - 1):
+            if word[i] != word[i + 1]:
+                out.add(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+    if n > min_length:  # an inner letter: dropping the last would turn plurals into singulars
+        for i in range(1, n - 1):
+            out.add(word[:i] + word[i + 1:])
+    out.discard(word)
+    return out
+
+
+def _lexicon(policy: Policy, spec: Respell) -> frozenset[str]:
+    """Every word of the respelled lists."""
+    words: set[str] = set()
+    for name in spec.lists:
+        for entry in policy.words("@" + name):
+            words.update(w for w in entry.split() if w.isalpha() and len(w) > 1)
+    return frozenset(words)
+
+
+def _respell_table(policy: Policy, spec: Respell, words: frozenset[str]) -> dict[str, str]:
+    """misspelling -> listed word (or "i hate" for "ihate"), for every word of the lists."""
+    exclude: set[str] = set()
+    for name in spec.exclude:
+        exclude.update(policy.words("@" + name))
+    table: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for w in sorted(words):
+        for v in _variants(w, spec.min_length):
+            if v in words or v in exclude:
+                continue
+            if v in table and table[v] != w:
+                ambiguous.add(v)
+            table[v] = w
+    for v in ambiguous:
+        del table[v]
+    for name in spec.glue:
+        for entry in policy.words("@" + name):
+            if entry.isalpha():
+                for subject in ("i", "we"):
+                    table.setdefault(subject + entry, f"{subject} {entry}")
+    return table
