@@ -224,7 +224,7 @@ def test_model_reasons_carry_the_words_as_evidence() -> None:
     from moderation.policy import load_policy
     from moderation.scorers.sklearn_scorer import SklearnScorer
 
-    text = "Muslims have no place in this country, they should all leave"
+    text = "Muslims are ruining everything, they should all leave"  # no rule names it
     d = Engine(load_policy(None), SklearnScorer.load()).decide(Comment(text=text))
     model = [r for r in d.reasons if r.source == "model"]
     assert model and not [r for r in d.reasons if r.source == "rule"]  # a model-only flag

@@ -301,7 +301,7 @@ def test_admin_bulk_rejects_then_overturns(live: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------- issue 13, item 11
 
-ABUSE = "Muslims have no place in this country, they should all leave"  # model only: abuse
+ABUSE = "Muslims are ruining everything, they should all leave"  # model only: abuse
 SEND_BACK = "Send them all back, this country is full of them"  # model only: toxicity
 CALM = "Thanks for the careful reporting on the budget."
 CONTACT = "call me on +44 7911 123456"  # rule: promotion -> reject
