@@ -74,7 +74,7 @@ class Engine:
             nt = normalize(comment.text)
             reasons = self.rules.match(nt, comment.article)
             detection = detect(comment.text)
-            if self.near.languages.intersection(detection.languages):
+            if self.near.languages and detection.may_be(self.near.languages):
                 reasons.extend(self.near.match(nt))
                 reasons.sort(key=self._category_order)
             if reasons:

@@ -33,7 +33,7 @@ LATIN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
         var yok gibi ama daha her mi mı mu kadar olan olarak diye şey sey nasıl nasil neden
         senin seni sana benim bunu şu su hep hiç hic""".split()),
     "kmr": frozenset("""û ji bi di ku ev ew li min jî ji çi çima heye nîne tune pir gelek ez
-        tu em hûn wê wî ser nav dê yê ya yên kurdan kurd ên ne dikin dike bû""".split()),
+        tu em hûn wê wî ser nav dê yê ya yên ên ne in e dikin dike bû""".split()),
     "de": frozenset("""der die das und ist nicht ich du sie ein eine zu mit auf für bist sind
         wir ihr den dem des auch aber sehr""".split()),
     "fr": frozenset("""le la les et est un une des du je tu il vous nous pas que qui dans pour
@@ -42,18 +42,19 @@ LATIN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
         pero muy como este esta del""".split()),
     "ar": frozenset("""ya enta inta anta enti inti ana wallah walla yalla 3ala 3an fi mesh mish
         msh bas shu sho lesh leh kol kul ma3 ibn akh ukht habibi yakhi ya3ni yel3an""".split()),
-    "it": frozenset("""il lo gli è sono sei non che di per una della questo questa ma molto
+    "it": frozenset("""il gli è sono sei non che di per una della questo questa ma molto
         anche""".split()),
     "pt": frozenset("""os as é não um uma você com para que em do da mas muito isso""".split()),
     "nl": frozenset("""het een en niet ik je jij wij zij van op voor met dat dit maar ook zijn
         is""".split()),
 }
 # Letters that point at one Latin-script language (each occurrence adds this much).
-_LATIN_LETTERS: dict[str, tuple[str, float]] = {
-    "ı": ("tr", 2.0), "ğ": ("tr", 2.0), "ö": ("tr", 0.5), "ü": ("tr", 0.5),
-    "ê": ("kmr", 1.5), "û": ("kmr", 1.5), "î": ("kmr", 1.0),
-    "ß": ("de", 2.0), "ä": ("de", 1.0), "ñ": ("es", 2.0), "¿": ("es", 2.0), "¡": ("es", 2.0),
-    "à": ("fr", 0.5), "è": ("fr", 1.0), "ç": ("tr", 0.3), "ş": ("tr", 0.3),
+_LATIN_LETTERS: dict[str, tuple[tuple[str, float], ...]] = {
+    "ı": (("tr", 2.0),), "ğ": (("tr", 2.0),), "ö": (("tr", 0.5), ("de", 0.5)),
+    "ü": (("tr", 0.5), ("de", 0.5)), "ê": (("kmr", 1.5),), "û": (("kmr", 1.5),),
+    "î": (("kmr", 1.0),), "ß": (("de", 2.0),), "ä": (("de", 1.0),), "ñ": (("es", 2.0),),
+    "¿": (("es", 2.0),), "¡": (("es", 2.0),), "à": (("fr", 0.5),), "è": (("fr", 1.0),),
+    "ç": (("tr", 0.3), ("kmr", 0.3), ("fr", 0.2)), "ş": (("tr", 0.3), ("kmr", 0.3)),
 }
 ARABIC_FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "ar": frozenset("""في على إلى الى عن هذا هذه الذي التي أن ان لا هل كان لم لن قد يا انت
@@ -110,6 +111,11 @@ class Detection:
         if len(weight) > 1:
             weight.pop(UNDETERMINED, None)
         return sorted(weight, key=lambda k: -weight[k])
+
+    def may_be(self, languages: set[str] | frozenset[str]) -> bool:
+        """Could any sentence be in one of these languages (a candidate, or nothing known)?"""
+        return any(not s.candidates or not languages.isdisjoint(s.candidates)
+                   for s in self.sentences)
 
     def sentence_at(self, index: int) -> Sentence | None:
         for s in self.sentences:
@@ -180,10 +186,11 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
         if hits:
             scores[lang] = float(hits)
     if not ascii_only:
-        for ch, (lang, w) in _LATIN_LETTERS.items():
+        for ch, pointers in _LATIN_LETTERS.items():
             k = low.count(ch)
             if k:
-                scores[lang] = scores.get(lang, 0.0) + w * min(k, 4)
+                for lang, w in pointers:
+                    scores[lang] = scores.get(lang, 0.0) + w * min(k, 4)
     if any(c.isdigit() for c in low) and _ARABIZI_DIGIT.search(low):
         scores["ar"] = scores.get("ar", 0.0) + 1.5
     if not scores:
@@ -191,6 +198,8 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
         # default language; anything else is not known.
         return ("en" if ascii_only else UNDETERMINED), frozenset()
     best = max(scores, key=lambda k: scores[k])
+    if scores[best] <= 1.0:  # one function word ("para", "de"): too little to rule others out
+        return best, frozenset()
     return best, frozenset(scores)
 
 
@@ -213,9 +222,15 @@ def _arabic_script(part: str) -> tuple[str, frozenset[str]]:
     if persian and not sorani:
         scores["fa"] = scores.get("fa", 0.0) + 0.5 * persian
     if not scores:
-        return UNDETERMINED, frozenset()
+        return UNDETERMINED, _ARABIC_SCRIPT_LANGUAGES
     best = max(scores, key=lambda k: scores[k])
+    top = scores[best]
+    if top < _CLEAR:  # a word or two without telling letters: any of the three
+        return best, _ARABIC_SCRIPT_LANGUAGES
     # Persian and Sorani share letters with each other, Arabic its article with both: a weak
     # second language is kept only when it has real evidence (half the winner's score).
-    top = scores[best]
     return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top or k == best)
+
+
+_CLEAR = 3.0
+_ARABIC_SCRIPT_LANGUAGES = frozenset({"ar", "fa", "ckb"})

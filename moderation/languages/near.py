@@ -30,6 +30,8 @@ class _Near:
     within: int
     ordered: bool
     unless: frozenset[str]
+    negated_by: frozenset[str]
+    negation_after: int
 
 
 class NearMatcher:
@@ -49,7 +51,9 @@ class NearMatcher:
                         r.action or policy.categories[cname].action,
                         frozenset().union(*map(forms, r.first)),
                         frozenset().union(*map(forms, r.then)), r.within, r.ordered,
-                        frozenset().union(*(forms(u) for u in r.unless))))
+                        frozenset().union(*(forms(u) for u in r.unless)),
+                        frozenset().union(*(forms(u) for u in r.negated_by)),
+                        r.negation_after))
                     self.languages.add(code)
 
     def match(self, nt: NormalizedText) -> list[Reason]:
@@ -127,5 +131,18 @@ def _fire(rule: _Near, toks: list[Token]) -> tuple[int, int] | None:
                 continue
             if abs(i - j) <= rule.within:
                 a, b = (i, j) if i < j else (j, i)
+                if rule.negated_by and _negated(rule.negated_by, toks, a,
+                                                b + 1 + rule.negation_after):
+                    continue
                 return toks[a].start, toks[b].end
     return None
+
+
+_NEGATION_REACH = 2  # words before the pair that still negate it ("I don't hate ...")
+
+
+def _negated(negators: frozenset[str], toks: list[Token], a: int, stop: int) -> bool:
+    for tok in toks[max(0, a - _NEGATION_REACH):stop]:
+        if any(f in negators for f in tok.forms()):
+            return True
+    return False

@@ -84,7 +84,7 @@ def resolve_languages(doc: PolicyDocument, lists: dict[str, list[str]],
                         problems.append(f"{locate(where + ('words', i, 'file'))}: "
                                         f"{src.file}: entry {entry!r}: {problem}")
             for i, near in enumerate(lc.near):
-                names = [*near.first, *near.then, *near.unless]
+                names = [*near.first, *near.then, *near.unless, *near.negated_by]
                 missing = [n for n in names if "@" + n not in lists]
                 if missing:
                     problems.append(f"{locate(where + ('near', i))}: rule {near.id!r} uses "
