@@ -55,22 +55,43 @@ class NearMatcher:
                         frozenset().union(*(forms(u) for u in r.negated_by)),
                         r.negation_after))
                     self.languages.add(code)
+        # token form -> the rules it plays a part in, and which part: one lookup per form
+        self.index: dict[str, list[tuple[int, int]]] = {}
+        for i, rule in enumerate(self.rules):
+            for role, forms in enumerate((rule.first, rule.then, rule.unless, rule.negated_by)):
+                for f in forms:
+                    self.index.setdefault(f, []).append((i, role))
 
     def match(self, nt: NormalizedText) -> list[Reason]:
         """Reasons for every rule that fires, one piece of evidence per sentence."""
         if not self.rules:
             return []
-        sentences = _sentences(nt)
-        reasons: list[Reason] = []
+        found: dict[int, list[Evidence]] = {}
         original = nt.original
-        for rule in self.rules:
-            evidence: list[Evidence] = []
-            for toks in sentences:
-                span = _fire(rule, toks)
+        index = self.index
+        for toks in _sentences(nt):
+            # positions of each rule's words in this sentence: [firsts, thens, unless, negators]
+            seen: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+            for pos, tok in enumerate(toks):
+                for form in tok.forms():
+                    for ri, role in index.get(form, ()):
+                        slot = seen.get(ri)
+                        if slot is None:
+                            slot = seen[ri] = ([], [], [], [])
+                        if not slot[role] or slot[role][-1] != pos:
+                            slot[role].append(pos)
+            for ri, (firsts, thens, unless, negators) in seen.items():
+                if not firsts or not thens or unless:
+                    continue
+                span = _fire(self.rules[ri], toks, firsts, thens, negators)
                 if span is not None:
                     a, b = span
-                    evidence.append(Evidence(start=a, end=b, text=original[a:b],
-                                             term=rule.rule_id))
+                    found.setdefault(ri, []).append(Evidence(
+                        start=a, end=b, text=original[a:b], term=self.rules[ri].rule_id))
+        reasons: list[Reason] = []
+        for ri in sorted(found):
+            rule = self.rules[ri]
+            evidence = found[ri]
             if evidence:
                 quoted = ", ".join(f'"{e.text}"' for e in evidence[:3])
                 reasons.append(Reason(
@@ -112,37 +133,19 @@ def _sentences(nt: NormalizedText) -> list[list[Token]]:
     return [t for t in out if t]
 
 
-def _fire(rule: _Near, toks: list[Token]) -> tuple[int, int] | None:
-    firsts: list[int] = []
-    thens: list[int] = []
-    for i, tok in enumerate(toks):
-        forms = tok.forms()
-        if rule.unless and any(f in rule.unless for f in forms):
-            return None
-        if any(f in rule.first for f in forms):
-            firsts.append(i)
-        if any(f in rule.then for f in forms):
-            thens.append(i)
+def _fire(rule: _Near, toks: list[Token], firsts: list[int], thens: list[int],
+          negators: list[int]) -> tuple[int, int] | None:
+    """The first pair close enough and not negated, as an original span; None if none."""
     for i in firsts:
         for j in thens:
-            if i == j:
+            if i == j or (rule.ordered and j < i) or abs(i - j) > rule.within:
                 continue
-            if rule.ordered and j < i:
+            a, b = (i, j) if i < j else (j, i)
+            stop = b + 1 + rule.negation_after
+            if any(a - _NEGATION_REACH <= k < stop for k in negators):
                 continue
-            if abs(i - j) <= rule.within:
-                a, b = (i, j) if i < j else (j, i)
-                if rule.negated_by and _negated(rule.negated_by, toks, a,
-                                                b + 1 + rule.negation_after):
-                    continue
-                return toks[a].start, toks[b].end
+            return toks[a].start, toks[b].end
     return None
 
 
 _NEGATION_REACH = 2  # words before the pair that still negate it ("I don't hate ...")
-
-
-def _negated(negators: frozenset[str], toks: list[Token], a: int, stop: int) -> bool:
-    for tok in toks[max(0, a - _NEGATION_REACH):stop]:
-        if any(f in negators for f in tok.forms()):
-            return True
-    return False
