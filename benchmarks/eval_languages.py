@@ -55,11 +55,11 @@ SUITES = ("ar", "ckb", "kmr", "tr", "fa")
 SUITE_DIR = Path(__file__).resolve().parents[1] / "tests" / "languages"
 
 
-def suites(engine: Engine, failures: bool) -> None:
+def suites(engine: Engine, failures: bool, folder: Path = SUITE_DIR) -> None:
     print(f"{'suite':6} {'cases':>5} {'hateful':>8} {'rejected':>9} {'contrasts':>9} "
           f"{'rejected':>9}  per function (rejected/n)")
     for code in SUITES:
-        with open(SUITE_DIR / f"{code}.csv", encoding="utf-8", newline="") as f:
+        with open(folder / f"{code}.csv", encoding="utf-8", newline="") as f:
             cases = list(csv.DictReader(f))
         decisions = engine.decide_batch([Comment(text=c["text"]) for c in cases])
         per: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
@@ -91,6 +91,8 @@ def main() -> None:
     args = ap.parse_args()
     engine = Engine(load_policy())
     suites(engine, args.failures)
+    print("\nwritten after the lists were frozen (tests/languages/fresh/):")
+    suites(engine, args.failures, SUITE_DIR / "fresh")
     if args.suites_only:
         return
     print()

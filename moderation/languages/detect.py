@@ -44,7 +44,7 @@ LATIN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
         msh bas shu sho lesh leh kol kul ma3 ibn akh ukht habibi yakhi ya3ni yel3an""".split()),
     "it": frozenset("""il gli è sono sei non che di per una della questo questa ma molto
         anche""".split()),
-    "pt": frozenset("""os as é não um uma você com para que em do da mas muito isso""".split()),
+    "pt": frozenset("""os é não um uma você com para que em do da mas muito isso""".split()),
     "nl": frozenset("""het een en niet ik je jij wij zij van op voor met dat dit maar ook zijn
         is""".split()),
 }
@@ -142,6 +142,9 @@ def _detect(text: str) -> Detection:
     if len(parts) <= 1 or len(whole.candidates) <= 1:
         return Detection((whole,))
     found = [_sentence(text[a:b], a, b, text) for a, b in parts]
+    # A sentence with too little evidence of its own ("No thanks!", "Die crumb!") is taken to
+    # be in the comment's language.
+    found = [s if s.candidates else Sentence(s.start, s.end, whole.language) for s in found]
     if len({s.language for s in found}) <= 1:
         return Detection((whole,))
     # The gaps (punctuation, line ends) belong to the sentence before them.
@@ -191,15 +194,20 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
             if k:
                 for lang, w in pointers:
                     scores[lang] = scores.get(lang, 0.0) + w * min(k, 4)
-    if any(c.isdigit() for c in low) and _ARABIZI_DIGIT.search(low):
-        scores["ar"] = scores.get("ar", 0.0) + 1.5
+    if any(c.isdigit() for c in low):
+        # digits for letters (3 = ع, 7 = ح): one such word is weak evidence ("y2k", "5th")
+        found = len(_ARABIZI_DIGIT.findall(low))
+        if found:
+            scores["ar"] = scores.get("ar", 0.0) + (0.75 if found == 1 else 1.5)
     if not scores:
         # Latin letters and no evidence: a short ASCII comment is taken as English, the site's
         # default language; anything else is not known.
         return ("en" if ascii_only else UNDETERMINED), frozenset()
     best = max(scores, key=lambda k: scores[k])
     if scores[best] <= 1.0:  # one function word ("para", "de"): too little to rule others out
-        return best, frozenset()
+        # and in plain ASCII too little to call it anything but the site's default ("No.",
+        # "Shoot 'em down", "Die crumb!")
+        return ("en" if ascii_only else best), frozenset()
     return best, frozenset(scores)
 
 
