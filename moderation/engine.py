@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from moderation import ENGINE_VERSION
 from moderation.errors import ModerationError, TextTooLong
+from moderation.languages.coverage import covered_languages
 from moderation.languages.detect import detect
 from moderation.languages.near import NearMatcher
-from moderation.languages.rules import covered_languages
 from moderation.languages.scope import not_covered, scope
 from moderation.models import Comment, Decision, Reason
 from moderation.normalize import normalize

@@ -32,7 +32,7 @@ from moderation.integrations import store as istore
 from moderation.integrations.html_text import PlainText, to_plain_text
 from moderation.integrations.pipeline import NotStored, Verdict, decide_only, store_and_decide
 from moderation.integrations.settings import IntegrationSettings
-from moderation.languages.rules import api_languages
+from moderation.languages.coverage import api_languages
 from moderation.service.runtime import Runtime
 from moderation.store import repository as repo
 

@@ -565,9 +565,9 @@ def _check(doc: PolicyDocument, sources: Sources, assembled: Assembled,
                     f"{pos.locate(('categories', cname, 'model', 'labels', j))}: unknown model "
                     f"label {label!r} (allowed: {', '.join(STANDARD_LABELS)})"
                     for _ in [0] if label not in STANDARD_LABELS)
-    from moderation.languages.policy import resolve_languages
+    from moderation.policy.languages import resolve_languages
 
-    resolve_languages(doc, lists, load, pos.locate, problems)
+    resolve_languages(doc, lists, load, pos.locate, problems, _static_problems)
     return lists, digest, problems
 
 

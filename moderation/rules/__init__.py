@@ -88,7 +88,7 @@ class RuleSet:
                                         for a in cat.allow_phrases) + r")\b")
             if cat.links or cat.contacts:
                 cr.contacts = ContactMatcher(cat.links, cat.contacts)
-        from moderation.languages.rules import add_language_rules  # it imports rules.phrases
+        from moderation.rules.languages import add_language_rules  # it imports rules.phrases
 
         add_language_rules(rs, policy)
         rs._contacts = [cr.contacts for cr in rs.categories.values() if cr.contacts is not None]

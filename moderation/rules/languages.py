@@ -9,21 +9,18 @@ engine can keep a language's evidence to the sentences written in it (moderation
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
+from moderation.languages.entries import entry_regex
+from moderation.languages.entries import expand as expand_pattern
 from moderation.languages.morphology import expand
-from moderation.languages.policy import entry_regex
-from moderation.languages.policy import expand as expand_pattern
 from moderation.rules.phrases import CompiledPattern
 from moderation.rules.words import canonical
 
-if TYPE_CHECKING:
-    from moderation.policy import Policy
-    from moderation.rules import RuleSet
 
-
-def add_language_rules(rs: RuleSet, policy: Policy) -> None:
-    """Compile every covered language's rules into ``rs`` (categories it has enabled only)."""
+def add_language_rules(rs: Any, policy: Any) -> None:
+    """Compile every covered language's rules of ``policy`` into the RuleSet ``rs`` (the
+    categories it has enabled only)."""
     lists = policy._lists
     for code, lang in policy.doc.languages.covered.items():
         for cname, lc in lang.categories.items():
@@ -50,22 +47,3 @@ def add_language_rules(rs: RuleSet, policy: Policy) -> None:
                     p.action or cat.action))
             if lc.allow:
                 rs.words.add_allow(cname, lc.allow)
-
-
-def covered_languages(policy: Policy) -> frozenset[str]:
-    """English (the categories' own lists) and every language the policy adds rules for."""
-    return frozenset({"en", *policy.doc.languages.covered})
-
-
-#: Codes clients send for a language the policy names otherwise ("ku": Kurdish, either variety).
-API_ALIASES: dict[str, tuple[str, ...]] = {"ku": ("ckb", "kmr"), "sdh": ("ckb",),
-                                           "pes": ("fa",), "prs": ("fa",)}
-
-
-def api_languages(policy: Policy) -> tuple[str, ...]:
-    """The language codes an API client may send for this policy: English first, then every
-    covered language, then the aliases whose languages are covered."""
-    covered = covered_languages(policy)
-    codes = ["en", *sorted(covered - {"en"})]
-    codes += [alias for alias, langs in API_ALIASES.items() if covered.intersection(langs)]
-    return tuple(codes)
