@@ -157,24 +157,26 @@ class NearRule(_Strict):
     anywhere in the sentence (negation, reporting, condemning) stops the rule."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_.-]+$")]
-    first: list[str] = Field(min_length=1, description="named list(s)")
-    then: list[str] = Field(min_length=1, description="named list(s)")
+    first: str | list[str] = Field(description="named list(s)")
+    then: str | list[str] = Field(description="named list(s)")
     within: int = Field(default=3, ge=1, le=12, description="at most this many words apart")
     ordered: bool = Field(default=False, description="a word of 'first' must come first")
-    unless: list[str] = Field(default_factory=list, description="named lists: a word of these "
-                              "anywhere in the sentence stops the rule (reporting, condemning)")
-    negated_by: list[str] = Field(default_factory=list, description="named lists: a word of "
-                                  "these between the two words, or just before them, stops the "
-                                  "rule (\"they are not dogs\", \"I don't hate ...\")")
+    unless: str | list[str] = Field(
+        default_factory=list, description="named lists: a word of these anywhere in the "
+        "sentence stops the rule (reporting, condemning)")
+    negated_by: str | list[str] = Field(
+        default_factory=list, description="named lists: a word of these between the two "
+        "words, or just before them, stops the rule (\"they are not dogs\", \"I don't hate\")")
     negation_after: int = Field(default=0, ge=0, le=3, description="words after the pair "
                                 "that still negate it, for languages that put 'not' after the "
                                 "predicate (Turkish değil, Sorani نین, Persian نیستند)")
     action: CategoryAction | None = None
     description: str | None = None
 
-    @field_validator("first", "then", "unless", "negated_by", mode="before")
+    @field_validator("first", "then", "unless", "negated_by", mode="after")
     @classmethod
-    def _one_or_many(cls, v: Any) -> Any:
+    def _one_or_many(cls, v: str | list[str]) -> list[str]:
+        """One list name or several: always a list once loaded."""
         return [v] if isinstance(v, str) else v
 
 
