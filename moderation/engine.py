@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from moderation import ENGINE_VERSION
 from moderation.errors import ModerationError, TextTooLong
 from moderation.languages.coverage import covered_languages
-from moderation.languages.detect import detect
+from moderation.languages.detect import detect, warm
 from moderation.languages.near import NearMatcher
 from moderation.languages.scope import not_covered, scope
 from moderation.models import Comment, Decision, Reason
@@ -43,6 +43,7 @@ class Engine:
         self.covered = covered_languages(policy)
         self._not_covered_action = policy.doc.languages.not_covered
         self.near = NearMatcher(policy, set(self.rules.categories))
+        warm()
         self._model_rules = [
             (name, cat.model, cat.action)
             for name, cat in policy.categories.items()

@@ -217,18 +217,47 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
         if found:
             scores["ar"] = scores.get("ar", 0.0) + (0.75 if found == 1 else 1.5)
     if not scores:
-        # Latin letters and no evidence: a short ASCII comment is taken as English, the site's
-        # default language; anything else is not known.
-        return ("en" if ascii_only else UNDETERMINED), frozenset()
+        return _weak_latin(low, "en" if ascii_only else UNDETERMINED), frozenset()
     best = max(scores, key=lambda k: scores[k])
     top = scores[best]
     if top <= 1.0:  # one function word ("para", "de"): too little to rule others out
-        # and in plain ASCII too little to call it anything but the site's default ("No.",
-        # "Shoot 'em down", "Die crumb!")
-        return ("en" if ascii_only else best), frozenset()
+        return _weak_latin(low, best if not ascii_only else "en"), frozenset()
     # A language with a fraction of the winner's evidence is a stray shared word ("in" is
     # English and Kurmanji, "de" half of Europe), not a second language.
     return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top)
+
+
+# What py3langid may answer for a short Latin-script text, and the site's code for it.
+_LANGID_CHOICES = ("en", "tr", "ku", "de", "fr", "es", "it", "pt", "nl")
+_LANGID_SITE = {"tr": "tr", "ku": "kmr"}
+
+
+def _weak_latin(low: str, default: str) -> str:
+    """A short Latin-script text with too little evidence: py3langid's character n-gram model
+    (when installed; restricted to the languages above) may recognise Turkish or Kurmanji
+    ("Siktir git lan", "Ereban derxin"); anything else keeps ``default`` (English for plain
+    ASCII: "No.", "Die crumb!" must not be reported as German)."""
+    identifier = _langid()
+    if identifier is None or len(low.split()) < 2:  # one word ("Dumb"): nothing to go on
+        return default
+    return _LANGID_SITE.get(identifier.classify(low)[0], default)
+
+
+@lru_cache(maxsize=1)
+def _langid() -> Any:
+    """py3langid's identifier, loaded once (about a second; Engine() loads it up front)."""
+    try:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    except ImportError:
+        return None
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(list(_LANGID_CHOICES))
+    return identifier
+
+
+def warm() -> None:
+    """Load what detection needs now rather than on the first short comment."""
+    _langid()
 
 
 def _arabic_script(part: str) -> tuple[str, frozenset[str]]:
