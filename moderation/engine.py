@@ -13,6 +13,10 @@ from collections.abc import Sequence
 
 from moderation import ENGINE_VERSION
 from moderation.errors import ModerationError, TextTooLong
+from moderation.languages.coverage import covered_languages
+from moderation.languages.detect import detect, warm
+from moderation.languages.near import NearMatcher
+from moderation.languages.scope import not_covered, scope
 from moderation.models import Comment, Decision, Reason
 from moderation.normalize import normalize
 from moderation.policy import Policy
@@ -36,6 +40,10 @@ class Engine:
         self.policy = policy
         self.scorer: Scorer = scorer if scorer is not None else NullScorer()
         self.rules = RuleSet.build(policy)
+        self.covered = covered_languages(policy)
+        self._not_covered_action = policy.doc.languages.not_covered
+        self.near = NearMatcher(policy, set(self.rules.categories))
+        warm()
         self._model_rules = [
             (name, cat.model, cat.action)
             for name, cat in policy.categories.items()
@@ -66,8 +74,19 @@ class Engine:
         for comment, sc in zip(comments, scores, strict=True):
             nt = normalize(comment.text)
             reasons = self.rules.match(nt, comment.article)
+            detection = detect(comment.text)
+            if self.near.languages and detection.may_be(self.near.languages):
+                reasons.extend(self.near.match(nt))
+                reasons.sort(key=self._category_order)
+            if reasons:
+                reasons = scope(reasons, detection, self.covered)
+            uncovered = not_covered(detection, self.covered, self._not_covered_action,
+                                    comment.text)
+            if uncovered is not None:
+                reasons.append(uncovered)
             reasons.extend(self._model_reasons(sc))
             decision = self._decision(reasons, sc)
+            decision.languages = detection.languages
             if decision.action == "review":
                 self._explain(comment.text, decision.reasons)
             decisions.append(decision)
@@ -75,6 +94,13 @@ class Engine:
         for d in decisions:
             d.elapsed_ms = round(per_comment, 3)
         return decisions
+
+    def _category_order(self, r: Reason) -> int:
+        """Reasons in policy category order, as the rule layer gives them."""
+        try:
+            return list(self.policy.categories).index(r.category)
+        except ValueError:
+            return len(self.policy.categories)
 
     def _model_reasons(self, scores: dict[str, float]) -> list[Reason]:
         reasons: list[Reason] = []

@@ -88,6 +88,8 @@ class Decision(BaseModel):
     engine_version: str
     scorer: str | None = None
     elapsed_ms: float = 0.0
+    #: languages seen in the comment (ISO 639 codes, most text first; see moderation.languages)
+    languages: list[str] = Field(default_factory=list)
 
     @property
     def final(self) -> bool:

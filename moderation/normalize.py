@@ -6,7 +6,10 @@ text it came from, so that evidence is always reported as ``original[start:end]`
 
 What is undone, and where:
 - character level (``fold``): NFKC/NFKD compatibility forms (fullwidth, math letters, ligatures),
-  diacritics, zero-width and other format characters, control characters, case.
+  diacritics, zero-width and other format characters, control characters, case; in the
+  Arabic script (Arabic, Persian, Sorani) the letter variants keyboards and writers swap (see
+  ``ARABIC_SCRIPT``), tatweel, harakat and the zero-width non-joiner inside words; Turkish and
+  Kurmanji letters fold to their ASCII stand-ins (ş -> s, ı -> i, ê -> e).
 - token level (``tokenize``): homoglyphs (Cyrillic/Greek look-alikes) in tokens that mix scripts
   or consist only of look-alikes, leetspeak (``sh1t``, ``@ss``, ``$hit``), symbols inside words
   (``f.u.c.k``, ``f-u-c-k``), wildcards (``f*ck``, ``f**k``), letters spaced out (``f u c k``),
@@ -78,9 +81,29 @@ def squash(word: str) -> str:
     return _REPEAT2.sub(r"\1", word)
 
 
+# Arabic-script letters that the region's languages and keyboards write for one another: yeh forms
+# (Arabic ي and ى, Persian/Kurdish ی, Sorani ێ), kaf (Arabic ك, Persian/Kurdish ک), heh forms and
+# teh marbuta (ه ة ە ھ ۀ), Sorani letters often typed without their marks (ڕ ڵ ۆ ڤ), alef wasla,
+# and Arabic-Indic and Persian digits (so phone numbers and Arabizi digits read alike). Each maps
+# to one character, so offsets stay exact. Tatweel (ـ) is dropped; harakat (Mn) and the
+# zero-width non-joiner (Cf) already are. Word lists are folded the same way (words.canonical).
+ARABIC_SCRIPT: dict[str, str] = {
+    "ي": "ي", "ى": "ي", "ی": "ي", "ێ": "ي",
+    "ے": "ي", "ك": "ك", "ک": "ك", "ڪ": "ك",
+    "ة": "ه", "ە": "ه", "ھ": "ه", "ۀ": "ه",
+    "ہ": "ه", "ڕ": "ر", "ڵ": "ل", "ۆ": "و",
+    "ڤ": "ف", "ٱ": "ا", "ـ": "",
+    "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".", "٬": ",",
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
+
+
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     """One character -> its matching form ('' to drop it, ' ' for a separator)."""
+    if ch in ARABIC_SCRIPT:
+        return ARABIC_SCRIPT[ch]
     cat = unicodedata.category(ch)
     if cat in _DROP_CATEGORIES:
         return ""
@@ -89,6 +112,8 @@ def _fold_char(ch: str) -> str:
     decomposed = unicodedata.normalize("NFKD", ch)
     out = "".join(c for c in decomposed if unicodedata.category(c) not in _DROP_CATEGORIES)
     out = unicodedata.normalize("NFKC", out).casefold()
+    if len(out) == 1 and out in ARABIC_SCRIPT:  # presentation forms, hamza seats: fold on
+        return ARABIC_SCRIPT[out]
     # NFKD can produce spaces (e.g. U+00A8); keep them as separators.
     return out
 
@@ -400,6 +425,15 @@ def _add_spaced_run(run: list[Token], tokens: list[Token],
     whole = Token("".join(t.form for t in run), run[0].start, run[-1].end)
     tokens.append(whole)
     emit(whole.form, whole)
+
+
+def fold_entry(entry: str) -> str:
+    """A list entry or pattern literal in the form tokens take: folded as comments are, and
+    each word's look-alikes mapped as the tokenizer maps them (``şerefsiz`` -> ``serefsiz``,
+    ``كلبة`` -> ``كلبه``). ASCII text is only lower-cased."""
+    if entry.isascii():
+        return entry.lower()
+    return " ".join(_homoglyphs(w) for w in fold(entry)[0].split())
 
 
 def normalize(text: str) -> NormalizedText:

@@ -32,6 +32,7 @@ from moderation.integrations import store as istore
 from moderation.integrations.html_text import PlainText, to_plain_text
 from moderation.integrations.pipeline import NotStored, Verdict, decide_only, store_and_decide
 from moderation.integrations.settings import IntegrationSettings
+from moderation.languages.coverage import api_languages
 from moderation.service.runtime import Runtime
 from moderation.store import repository as repo
 
@@ -257,6 +258,12 @@ def _supported(rt: Runtime, policy_id: str) -> set[str]:
     return perspective.supported_attributes(labels, enabled)
 
 
+def _languages(rt: Runtime, policy_id: str) -> tuple[str, ...]:
+    """English and the languages the site's policy covers, as API language codes."""
+    policy = getattr(rt.registry.engine(policy_id), "policy", None)
+    return api_languages(policy) if policy is not None else ("en",)
+
+
 def perspective_comment_id(text: str, client_token: str | None) -> str:
     return "perspective-" + repo.text_sha256(f"{client_token or ''}\x1f{text}")[:40]
 
@@ -282,7 +289,9 @@ async def _analyze(request: Request) -> dict[str, Any]:
     rt, st = _rt(request), _state(request)
     data = await _perspective_body(request)
     supported = await st.run(lambda: _supported(rt, site.policy_id))
-    req = perspective.parse_analyze(data, supported, st.settings.perspective_languages)
+    accepted = st.settings.perspective_languages or await st.run(
+        lambda: _languages(rt, site.policy_id))
+    req = perspective.parse_analyze(data, supported, accepted)
     if len(req.text) > site.max_length:
         raise perspective.PerspectiveError(
             400, f"Comment text too long: {len(req.text)} characters; this site's policy "

@@ -68,7 +68,9 @@ def check(text: str | None, jsonl: bool, as_json: bool, policy_path: str | None,
     color = sys.stdout.isatty()
     click.echo(click.style(decision.action.upper(), fg=_ACTION_STYLE[decision.action], bold=True)
                + f"  policy {decision.policy_id}@{decision.policy_version}"
-               + f"  scorer {decision.scorer}  {decision.elapsed_ms:.2f} ms", color=color)
+               + f"  scorer {decision.scorer}  {decision.elapsed_ms:.2f} ms"
+               + (f"  languages {', '.join(decision.languages)}" if decision.languages else ""),
+               color=color)
     if decision.reasons:
         click.echo("")
         click.echo("  " + highlight(text, decision, color), color=color)

@@ -58,6 +58,10 @@ def validate(file: str, fast: bool) -> None:
     based = f" (extends {p.doc.extends})" if p.doc.extends else ""
     click.echo(f"ok: policy {p.id}{based} version {p.version}: {len(p.categories)} "
                f"categories: {cats}")
+    langs = p.doc.languages
+    if langs.covered:
+        click.echo(f"   languages besides English: {', '.join(langs.covered)}; others: "
+                   f"{langs.not_covered}")
 
 
 @policy.command()

@@ -55,7 +55,7 @@ REJECTION_CODE_BY_CATEGORY: dict[str, str] = {
 #: Categories flagged as spam in Coral; every other driving category is flagged as toxic,
 #: except these, which Coral has no flag for.
 SPAM_CATEGORIES = frozenset({"promotion"})
-UNFLAGGED_CATEGORIES = frozenset({"off_topic", "not_decidable"})
+UNFLAGGED_CATEGORIES = frozenset({"off_topic", "not_decidable", "language"})
 
 MAX_EXPLANATION = 500
 

@@ -113,8 +113,9 @@ def parse_analyze(data: dict[str, Any], supported: set[str],
     attrs: dict[str, dict[str, Any]] = {}
     for name, params in requested.items():
         if name not in supported:
+            asked = data.get("languages") if isinstance(data.get("languages"), list) else None
             raise PerspectiveError(400, f"Attribute {name} does not exist in languages: "
-                                   f"{','.join(accepted_languages)}.")
+                                   f"{','.join(map(str, asked or accepted_languages[:1]))}.")
         params = _object(params or {}, f"requestedAttributes.{name}")
         score_type = params.get("scoreType", SCORE_TYPE)
         if score_type != SCORE_TYPE:

@@ -70,7 +70,11 @@ class LivePolicies:
         if time.monotonic() - entry.checked >= self.reload_s and self._lock.acquire(False):
             # one thread refreshes; the others keep deciding with the current engine meanwhile
             try:
-                self._refresh(policy_id, entry)
+                # another thread may have swapped in a newer entry since ours was read: check
+                # that one, or the same version is built and swapped in twice
+                current = self._entries[policy_id]
+                if time.monotonic() - current.checked >= self.reload_s:
+                    self._refresh(policy_id, current)
             finally:
                 self._lock.release()
         return self._entries[policy_id].engine

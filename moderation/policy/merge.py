@@ -108,9 +108,16 @@ def _rebase(raw: dict[str, Any], file_key: str) -> None:
     if isinstance(raw.get("lists"), dict):
         raw["lists"] = {k: fix(v) for k, v in raw["lists"].items()}
     cats = raw.get("categories")
-    if not isinstance(cats, dict):
-        return
-    for cat in cats.values():
+    langs = raw.get("languages", {}).get("covered") if isinstance(raw.get("languages"),
+                                                                    dict) else None
+    every = list(cats.values()) if isinstance(cats, dict) else []
+    for lang in (langs.values() if isinstance(langs, dict) else ()):
+        if isinstance(lang, dict):
+            if isinstance(lang.get("lists"), dict):
+                lang["lists"] = {k: fix(v) for k, v in lang["lists"].items()}
+            if isinstance(lang.get("categories"), dict):
+                every.extend(lang["categories"].values())
+    for cat in every:
         if not isinstance(cat, dict):
             continue
         for name in ("words", "words_add", "words_remove"):

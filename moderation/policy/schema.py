@@ -147,6 +147,82 @@ class Category(_Strict):
     relevance: RelevanceRules | None = None
 
 
+Morphology = Literal["arabic", "sorani", "persian", "turkish", "kurmanji", "german", "romance",
+                     "russian", "none"]
+
+
+class NearRule(_Strict):
+    """Two kinds of word close together in one sentence: a group name and a dehumanising word
+    ("العرب كلاب"), "you" and an insult that is an ordinary word on its own ("يا حمار"), a
+    killing verb and a group. Named lists give the words (stems allowed); a word of ``unless``
+    anywhere in the sentence (negation, reporting, condemning) stops the rule."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_.-]+$")]
+    first: str | list[str] = Field(description="named list(s)")
+    then: str | list[str] = Field(description="named list(s)")
+    within: int = Field(default=3, ge=1, le=12, description="at most this many words apart")
+    ordered: bool = Field(default=False, description="a word of 'first' must come first")
+    unless: str | list[str] = Field(
+        default_factory=list, description="named lists: a word of these anywhere in the "
+        "sentence stops the rule (reporting, condemning)")
+    negated_by: str | list[str] = Field(
+        default_factory=list, description="named lists: a word of these between the two "
+        "words, or just before them, stops the rule (\"they are not dogs\", \"I don't hate\")")
+    negation_after: int = Field(default=0, ge=0, le=3, description="words after the pair "
+                                "that still negate it, for languages that put 'not' after the "
+                                "predicate (Turkish değil, Sorani نین, Persian نیستند)")
+    action: CategoryAction | None = None
+    description: str | None = None
+
+    @field_validator("first", "then", "unless", "negated_by", mode="after")
+    @classmethod
+    def _one_or_many(cls, v: str | list[str]) -> list[str]:
+        """One list name or several: always a list once loaded."""
+        return [v] if isinstance(v, str) else v
+
+
+class LanguageCategory(_Strict):
+    """One language's additions to a policy category: its lists, patterns and allowed words.
+    Entries and patterns are folded as comments are (see moderation.normalize.fold_entry)."""
+
+    words: list[WordSource] = Field(default_factory=list)
+    patterns: list[PatternRule] = Field(default_factory=list)
+    near: list[NearRule] = Field(default_factory=list)
+    allow: list[str] = Field(default_factory=list, description="words never matched")
+
+
+class LanguageRules(_Strict):
+    """The rules for one language besides English. A single-word entry ending in ``*`` is a
+    stem: it also matches the stem with the language's common prefixes and suffixes
+    (``morphology``), so lists need not spell every inflection; in patterns and multi-word
+    entries ``*`` allows a short suffix."""
+
+    name: str = Field(min_length=1)
+    morphology: Morphology = "none"
+    lists: dict[str, str] = Field(default_factory=dict,
+                                  description="named lists for <<name>> in this language's "
+                                              "patterns (names must not repeat the policy's)")
+    categories: dict[str, LanguageCategory] = Field(default_factory=dict)
+
+
+class LanguagePolicy(_Strict):
+    """Which languages besides English the rules cover, and what happens to the others."""
+
+    not_covered: Literal["flag", "review"] = Field(
+        default="flag", description="a comment (or sentence) in a language the rules do not "
+        "cover: 'flag' approves it with a 'language not covered' flag, 'review' holds it")
+    covered: dict[str, LanguageRules] = Field(default_factory=dict)
+
+    @field_validator("covered")
+    @classmethod
+    def _codes(cls, v: dict[str, LanguageRules]) -> dict[str, LanguageRules]:
+        for code in v:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"language code {code!r} must be an ISO 639 code (2-3 "
+                                 "lower-case letters: ar, ckb, kmr, tr, fa)")
+        return v
+
+
 class PolicyDocument(_Strict):
     """The YAML as written (before lists are read)."""
 
@@ -160,6 +236,7 @@ class PolicyDocument(_Strict):
     lists: dict[str, str] = Field(default_factory=dict)
     categories: dict[str, Category] = Field(min_length=1)
     targets: TargetAnalysis | None = None
+    languages: LanguagePolicy = Field(default_factory=LanguagePolicy)
 
     @field_validator("categories")
     @classmethod
@@ -495,6 +572,9 @@ def _check(doc: PolicyDocument, sources: Sources, assembled: Assembled,
     if doc.targets is not None:
         problems.extend(target_problems(doc.targets, Policy(doc, "", "", lists), pos,
                                         set(doc.lists), set(doc.categories)))
+    from moderation.policy.languages import resolve_languages
+
+    resolve_languages(doc, lists, load, pos.locate, problems, _static_problems)
     return lists, digest, problems
 
 

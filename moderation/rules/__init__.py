@@ -91,6 +91,9 @@ class RuleSet:
                                         for a in cat.allow_phrases) + r")\b")
             if cat.links or cat.contacts:
                 cr.contacts = ContactMatcher(cat.links, cat.contacts)
+        from moderation.rules.languages import add_language_rules  # it imports rules.phrases
+
+        add_language_rules(rs, policy)
         rs._contacts = [cr.contacts for cr in rs.categories.values() if cr.contacts is not None]
         rs._relevance = [cr.category.relevance for cr in rs.categories.values()
                          if cr.category.relevance is not None]
@@ -187,7 +190,9 @@ class RuleSet:
                         if span is not None and targets.framed(nt, hit.category, *span,
                                                                word=True):
                             continue
-                    add(hit.category, f"{hit.category}.words", hit.action,
+                    rule = f"{hit.category}.{hit.lang}.words" if hit.lang else \
+                        f"{hit.category}.words"
+                    add(hit.category, rule, hit.action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))
         for ph in find(self.index, nt):
@@ -249,5 +254,10 @@ def _message(category: str, rule_id: str, evidence: list[Evidence]) -> str:
     quoted = ", ".join(f'"{e.text}"' for e in evidence[:5])
     more = f" and {len(evidence) - 5} more" if len(evidence) > 5 else ""
     kind = rule_id.split(".", 1)[1] if "." in rule_id else rule_id
+    lang, _, rest = kind.partition(".")
+    if rest:  # a policy language's rule: "ar.words", "ar.kill"
+        kind = rest
     what = "listed word" if kind == "words" else kind.replace("_", " ")
+    if rest:
+        what += f" ({lang})"
     return f"{category.replace('_', ' ')}: {what} {quoted}{more}"

@@ -37,6 +37,14 @@ without won work would wrong yes yet you your
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
+
+def _is_word_char(code: int) -> bool:
+    """A character ``\\w`` counts as a word character, bar ``_`` and upper-case ASCII: the
+    lower-case ASCII letters and digits, and any other script's letters and digits (Arabic,
+    Persian, Kurdish and Cyrillic patterns then get required words too)."""
+    c = chr(code)
+    return c in _WORD_CHARS or (code > 127 and c.isalnum() and not c.isupper())
+
 Item = tuple[Any, Any]
 _KEEP = 3  # requirements checked per pattern: the cheapest ones
 
@@ -168,9 +176,9 @@ def _seq_all(seq: list[Item], left_ok: bool, right_ok: bool) -> list[frozenset[s
     i = 0
     while i < len(seq):
         op, av = seq[i]
-        if op == C.LITERAL and chr(av) in _WORD_CHARS:
+        if op == C.LITERAL and _is_word_char(av):
             j = i
-            while j < len(seq) and seq[j][0] == C.LITERAL and chr(seq[j][1]) in _WORD_CHARS:
+            while j < len(seq) and seq[j][0] == C.LITERAL and _is_word_char(seq[j][1]):
                 j += 1
             pushed = _push_prefix(seq, i, j)
             if pushed is not None:

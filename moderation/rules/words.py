@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from moderation.normalize import LEET, WILDCARDS, Token, squash
+from moderation.normalize import LEET, WILDCARDS, Token, fold_entry, squash
 
 _LEET_TABLE = str.maketrans(LEET)
 _MEMO_SIZE = 200_000
@@ -25,10 +25,14 @@ class WordHit:
     category: str
     term: str  # the list entry, canonical form
     action: str
+    lang: str = ""  # the policy language whose list holds it ("" for the categories' own)
 
 
 def canonical(entry: str) -> str:
-    """The token form a single-word list entry matches: leet decoded, separators dropped."""
+    """The token form a single-word list entry matches: leet decoded, separators dropped (and,
+    outside ASCII, folded as comments are: ``şerefsiz`` -> ``serefsiz``)."""
+    if not entry.isascii():
+        entry = fold_entry(entry)
     return _NON_LETTERS.sub("", entry.lower().translate(_LEET_TABLE))
 
 
@@ -45,12 +49,12 @@ class WordIndex:
         self._removed: set[str] = set()  # excluded entries: ordinary words a wildcard may hide
         self._memo: dict[tuple[str, tuple[str, ...], bool, bool], list[WordHit]] = {}
 
-    def add(self, category: str, entries: Iterable[str], action: str) -> None:
+    def add(self, category: str, entries: Iterable[str], action: str, lang: str = "") -> None:
         for entry in entries:
             form = canonical(entry)
             if len(form) < 2:
                 continue
-            hit = WordHit(category, form, action)
+            hit = WordHit(category, form, action, lang)
             bucket = self.exact.setdefault(form, [])
             if any(h.category == category for h in bucket):
                 continue

@@ -109,8 +109,8 @@ def test_errors_in_perspective_shape(env: Env) -> None:
     assert r.json() == {"error": {"code": 400, "status": "INVALID_ARGUMENT",
                                   "message": "Attribute FLIRTATION does not exist in "
                                              "languages: en."}}
-    r = analyze(env, perspective_analyze_body("hallo", language="de"))
-    assert r.status_code == 400 and "does not support request languages: de" in \
+    r = analyze(env, perspective_analyze_body("ciao", language="it"))
+    assert r.status_code == 400 and "does not support request languages: it" in \
         r.json()["error"]["message"]
     r = analyze(env, json.dumps({"comment": {"text": ""},
                                  "requestedAttributes": {"TOXICITY": {}}}).encode())
@@ -162,3 +162,23 @@ def test_suggestscore_from_coral_is_a_label(env: Env) -> None:
                       "attributeScores": {"NOPE": {"summaryScore": {"value": 1}}}}).encode()
     r = env.client.post(url, content=bad)
     assert r.status_code == 400 and r.json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_covered_languages_accepted(env: Env) -> None:
+    """A Coral site with an Arabic, Kurdish or Turkish locale sends its language: the policy
+    covers them, so they are judged (and abuse in them scores high); Italian is not covered."""
+    for lang, text in [("ar", "يلعن ابوك يا كلب"), ("ku", "Dayika te bigim"),
+                       ("ckb", "دایکت بگێم"), ("tr", "Siktir git orospu çocuğu"),
+                       ("fa", "کس ننت"), ("ar-IQ", "يا حمار")]:
+        r = analyze(env, perspective_analyze_body(text, language=lang))
+        assert r.status_code == 200, (lang, r.text)
+        assert r.json()["languages"] == [lang]
+        assert _toxic(r), lang
+    r = analyze(env, perspective_analyze_body("شكرا على المقال", language="ar"))
+    assert r.status_code == 200 and not _toxic(r)
+    r = analyze(env, perspective_analyze_body("Grazie", language="it"))
+    assert r.status_code == 400
+
+
+def _toxic(r) -> bool:  # type: ignore[no-untyped-def]
+    return r.json()["attributeScores"]["TOXICITY"]["summaryScore"]["value"] > CORAL_THRESHOLD
