@@ -2,7 +2,8 @@
 
 Reads from the data-set folder given on the command line and writes wherever --out says (use
 /tmp: converted copies never go into the repository). Sets the shipped model was TRAINED on
-(civil-comments test file, ToxicSpans, YouTube spam) are cut down to the model's held-out split,
+(civil-comments test file, ToxicSpans, YouTube spam, Fox News, the Arabic news-post comments,
+Turkish OffensEval) are cut down to the model's held-out split,
 recomputed with the training code itself (same loaders, dedupe and seed), so the figures are on
 comments the model never saw.
 
@@ -11,6 +12,9 @@ comments the model never saw.
     python benchmarks/datasets/to_eval_csv.py civil-test  ../shared/datasets --out /tmp/civil.csv
     python benchmarks/datasets/to_eval_csv.py toxic-spans ../shared/datasets --out /tmp/spans.csv
     python benchmarks/datasets/to_eval_csv.py youtube-spam ../shared/datasets --out /tmp/yt.csv
+    python benchmarks/datasets/to_eval_csv.py fox-news    ../shared/datasets --out /tmp/fox.csv
+    python benchmarks/datasets/to_eval_csv.py arabic-news ../shared/datasets --out /tmp/ar.csv
+    python benchmarks/datasets/to_eval_csv.py turkish     ../shared/datasets --out /tmp/tr.csv
 
 SFU and OLID need no conversion (see docs/evaluation.md for their commands).
 """
@@ -107,9 +111,39 @@ def convert_youtube(root: Path) -> list[dict[str, str]]:
     return out
 
 
+def convert_fox(root: Path) -> list[dict[str, str]]:
+    """Fox News comments with their article title (for the relevance check)."""
+    path = root / "fox-news-comments" / "fox-news-comments.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{"text": r["text"], "label": r["label"].strip(),
+                 "category": "hateful" if r["label"].strip() == "1" else "",
+                 "title": r["title"]} for r in csv.DictReader(fh)]
+
+
+def convert_arabic_news(root: Path) -> list[dict[str, str]]:
+    """MPOLD Arabic news-post comments: offensive -> 1; category = the expert's HS / V."""
+    from moderation.training.datasets import load_arabic_mpold
+
+    out = []
+    for ex in load_arabic_mpold(root / "arabic-multiplatform-comments"):
+        cat = ("hate" if ex.labels.get("identity_attack") == 1 else
+               "vulgar" if ex.labels.get("obscene") == 1 else "")
+        out.append({"text": ex.text, "label": str(ex.labels["toxicity"]),
+                    "category": cat or ("other" if ex.labels["toxicity"] else "")})
+    return out
+
+
+def convert_turkish(root: Path) -> list[dict[str, str]]:
+    from moderation.training.datasets import load_turkish_offenseval
+
+    return [{"text": ex.text, "label": str(ex.labels["toxicity"]), "category": ""}
+            for ex in load_turkish_offenseval(root / "turkish-offenseval2020")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("set", choices=["kaggle-insults", "civil-test", "toxic-spans", "youtube-spam"])
+    ap.add_argument("set", choices=["kaggle-insults", "civil-test", "toxic-spans", "youtube-spam",
+                                    "fox-news", "arabic-news", "turkish"])
     ap.add_argument("source", type=Path, help="kaggle: its folder; others: the datasets root")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--include-training", action="store_true",
@@ -121,7 +155,8 @@ def main() -> None:
         rows = convert_kaggle(a.source)
     else:
         rows = {"civil-test": convert_civil_test, "toxic-spans": convert_toxic_spans,
-                "youtube-spam": convert_youtube}[a.set](a.source)
+                "youtube-spam": convert_youtube, "fox-news": convert_fox,
+                "arabic-news": convert_arabic_news, "turkish": convert_turkish}[a.set](a.source)
         rows = _keep_heldout(rows, a.source, a.include_training)
     fields = list(rows[0]) if rows else ["text", "label", "category"]
     with a.out.open("w", encoding="utf-8", newline="") as fh:

@@ -16,7 +16,7 @@ import html
 import re
 import unicodedata
 
-PREP_VERSION = 1
+PREP_VERSION = 2
 
 #: Texts are cut to this many characters (after preparation) so scoring cost stays bounded;
 #: 100 KB comments are rejected by the engine's length limit long before this matters.
@@ -83,8 +83,40 @@ def _drop_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+# Words naming Kurds and Kurdish politics (English, Turkish, Arabic and Kurdish spellings), removed
+# from the model's view. Why: in the Turkish OffensEval training set 73% of tweets with "pkk",
+# 53% with "hdp" and 49% with "kürt" are offensive against 19% overall, so a model that sees them
+# learns "mentions Kurds = offensive" - and a Kurdish news site's commenters talk about Kurds. The
+# rules (which see the comment itself) still catch abuse aimed at Kurds. Turkish look-alikes are
+# excluded: kürtaj (abortion), kürdan (toothpick), kurt/kurdu (wolf), kurtar- (rescue).
+_KURDISH_TERMS = re.compile(
+    r"(?<!\w)(?:"
+    r"kurd(?:s|ish|istan\w*|i)?|kurdistan\w*|kürd(?!an)\w*|kürt(?!aj)\w*|kurmanc[iî]\w*|"
+    r"kurmanji|pkk\w*|hdp\w*|ypg\w*|ypj\w*|pyd\w*|pjak|peshmerga\w*|peşmerge\w*|"
+    r"rojava\w*|[öo]calan\w*|"
+    r"[وفبل]?(?:ال|لل)?(?:[كک]و?رد|[أاإ]كراد)\w*|[وفبل]?(?:ال|لل)?بيشمرك\w*"
+    r")(?:['’]\w*)?(?!\w)"
+)
+_KURDISH_HINT = re.compile(
+    r"kurd|kürd|kürt|pkk|hdp|ypg|ypj|pyd|pjak|peshm|peşm|rojava|calan|كرد|کرد|کورد|كورد|كراد|بيشمرك"
+)
+
+
+def mask_group_terms(text: str) -> str:
+    """Drop the Kurdish identity and political words listed above from prepared text."""
+    if not _KURDISH_HINT.search(text):
+        return text
+    return " ".join(_KURDISH_TERMS.sub(" ", text).split())
+
+
 def prepare(text: str) -> str:
-    """Return the model's view of ``text``: decoded, de-noised, placeholders, NFKC, lower case."""
+    """Return the model's view of ``text``: decoded, de-noised, placeholders, NFKC, lower case,
+    Kurdish identity and political words removed (see ``mask_group_terms``)."""
+    return mask_group_terms(prepare_unmasked(text))
+
+
+def prepare_unmasked(text: str) -> str:
+    """``prepare`` without the identity-word mask (for measuring what the mask changes)."""
     if not text:
         return ""
     text = text[: MAX_CHARS * 4]

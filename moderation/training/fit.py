@@ -19,12 +19,17 @@ from sklearn.model_selection import StratifiedKFold
 from moderation.training.datasets import Example
 
 #: Per-source sample weights. Clean news comments are scarce and decisive (docs/model-notes.md,
-#: findings 3 and 4): up-weighted so "sounds like a news comment" stops meaning "toxic".
-#: Davidson's 25k tweets would otherwise dominate the toxicity head.
+#: findings 3 and 4): up-weighted so "sounds like a news comment" stops meaning "toxic" (Fox
+#: News comments too; Arabic news-post comments a little). Davidson's 25k tweets would otherwise
+#: dominate the toxicity head; HateXplain's lower-case, punctuation-free texts look unlike raw
+#: comments.
 SOURCE_WEIGHTS: dict[str, float] = {
     "civil-comments-autolabel-sample": 3.0,
     "extra": 3.0,
+    "fox-news-comments": 3.0,
+    "arabic-multiplatform-comments": 2.0,
     "davidson-hate-offensive": 0.5,
+    "hatexplain": 0.5,
 }
 
 

@@ -16,6 +16,54 @@ def _f(v: Any, pct: bool = False) -> str:
     return str(v)
 
 
+def _policy_sections(r: dict[str, Any]) -> list[str]:
+    """Held-out news / language groups at the policy's thresholds, SFU, the Kurdish probe."""
+    if "groups" not in r:
+        return []
+    out = [
+        "",
+        "## At the shipped policy's thresholds (model only, held-out rows)",
+        "Per-label thresholds the engine applies with `policies/default.yaml` (lowest "
+        "`review_at` / `reject_at` of the categories reading the label): "
+        + ", ".join(f"{k} {v['review_at']:g}/{v['reject_at']:g}"
+                    for k, v in r["policy_thresholds"].items())
+        + ". Clean = toxicity 0 in its set, violating = toxicity 1. Rules not included "
+        "(`moderation evaluate` measures rules + model).",
+        "",
+        "| held-out rows | n clean / violating | toxicity ROC AUC | AP | clean rejected | "
+        "clean to review | violating caught (reject or review) | violating rejected |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = dict(r["groups"])
+    if "sfu_policy" in r:
+        rows["SFU news (evaluation only; level 3-4 vs 1)"] = r["sfu_policy"]
+    for name, m in rows.items():
+        out.append(
+            f"| {name} | {m.get('n_clean', 0)} / {m.get('n_violating', 0)} | "
+            f"{_f(m.get('roc_auc'))} | {_f(m.get('avg_precision'))} | "
+            f"{_f(m.get('clean_rejected'), True)} | {_f(m.get('clean_reviewed'), True)} | "
+            f"{_f(m.get('violating_caught'), True)} | {_f(m.get('violating_rejected'), True)} |"
+        )
+    if "probe" in r:
+        out += [
+            "",
+            "### Kurdish-word probe (`moderation/training/group_probe.py`)",
+            "Neutral sentences in two versions that differ only in the group word (Kurds / a "
+            "Kurdish party vs. farmers, teachers, another party). Toxicity difference Kurdish "
+            "minus neutral, and how many Kurdish versions reach a review threshold the neutral "
+            "one does not:",
+            "",
+            "| language | pairs | mean diff | max diff | max diff, any label | "
+            "reach review only when Kurdish |",
+            "|---|---|---|---|---|---|",
+        ]
+        for lang, m in r["probe"].items():
+            out.append(f"| {lang} | {m['n']} | {m['toxicity_mean_diff']:+.3f} | "
+                       f"{m['toxicity_max_diff']:+.3f} | {m['any_label_max_diff']:+.3f} | "
+                       f"{m['review_only_kurdish']} |")
+    return out
+
+
 def write_model_card(path: Path, r: dict[str, Any]) -> None:
     meta = r["meta"]
     labels = meta["labels"]
@@ -44,8 +92,8 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
         "## Model",
         f"- Text: `moderation.scorers.text_prep.prepare` v{meta['prep_version']} (entities and "
         "escapes undone, `<br>` and simple tags removed, format/zero-width chars incl. U+FEFF "
-        "removed, NFKC, e-mails/URLs/@handles -> `xxemail`/`xxurl`/`xxuser`, lower case), "
-        "same at train and score time.",
+        "removed, NFKC, e-mails/URLs/@handles -> `xxemail`/`xxurl`/`xxuser`, lower case, "
+        "Kurdish identity and political words removed), same at train and score time.",
         f"- Features: hashed char {meta['features']['char_min']}-{meta['features']['char_max']}"
         f"-grams (2^{meta['features']['char_bits']} buckets) + word 1-2-grams "
         f"(2^{meta['features']['word_bits']} buckets), sublinear tf x idf, each block "
@@ -69,15 +117,20 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
     lines += [
         "",
         f"Deduplicated by prepared text across all sets ({r['n_duplicates']} copies/empties "
-        f"dropped), then split {r['n_train']:,} train / {r['n_test']:,} held-out test "
-        f"(stratified by data set and main label, seed {meta['seed']}) BEFORE fitting anything. "
-        "YouTube spam is deduplicated before the split (bots repeat texts). "
-        "Evaluation only, never trained on: "
+        f"dropped), then split {r['n_train']:,} train / {r['n_test']:,} held-out test BEFORE "
+        f"fitting anything (seed {meta['seed']}): per data set and per group (a Fox News "
+        "article's thread, a Stormfront post, otherwise the text), by a hash of (seed, set, "
+        "group), so one thread or duplicate text is never on both sides and adding a set never "
+        "moves another set's held-out rows. Evaluation only, never trained on: "
         + ", ".join(ds.EVAL_ONLY_SETS)
-        + ". Citations: ToxicSpans (Pavlopoulos et al. 2022), Davidson et al. 2017 (ICWSM), "
-        "Jigsaw Toxic Comment Classification via detoxify fixtures, Civil Comments (Borkan et "
-        "al. 2019; CC0 per HF/TFDS, Kaggle rules forbid redistributing competition data), "
-        "TubeSpam (Alberto, Lochter, Almeida, ICMLA 2015).",
+        + ". The reserved outside-evaluation sets (HateCheck, Multilingual HateCheck, "
+        "HateModerate, the Gab Hate Corpus test split, the OffensEval 2020 Arabic / Turkish dev "
+        "and test splits, L-HSAB, Pars-OFF) are not read at all.",
+        "",
+        "### Citations and attribution",
+    ]
+    lines += [f"- **{k}**: {v}" for k, v in ds.CITATIONS.items() if k in r["raw_counts"]]
+    lines += [
         "",
         "### Label mapping",
     ]
@@ -128,6 +181,7 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
         for src, m in r["heldout_by_source"][lab].items():
             lines.append(f"| {lab} | {src} | {m['n']} ({m['pos']}) | {_f(m.get('roc_auc'))} | "
                          f"{_f(m.get('avg_precision'))} |")
+    lines += _policy_sections(r)
     lines += ["", "## Cross-data-set evaluation (evaluation-only sets, never trained on)", ""]
     for name, res in r["cross"].items():
         parts = [f"n={res['n']}"]
@@ -151,16 +205,28 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
         "",
         "## Where it falls short",
         "- On clean vs. toxic *news* comments from another site (SFU) ranking is weak: the "
-        "licence-clean data hold ~2,400 clean news comments only. More clean news comments "
+        "licence-clean data hold ~3,500 clean English news comments only (Civil Comments, Fox "
+        "News). More clean news comments "
         "(your moderators' approvals via `--extra`) are the most valuable addition.",
         "- threat and severe_toxicity have few positives (ToxicSpans raters rarely agree on "
         "Threat spans; severe_toxicity is a documented proxy), so their scores are unreliable: "
         "threats must be caught by rules.",
-        "- identity_attack is learnt mostly from Davidson tweets (slurs), which the authors "
-        "report as racially biased (AAE tweets labelled abusive more often).",
-        "- spam is learnt from 2013-2015 YouTube music-video comments; news-site promotion "
+        "- identity_attack is learnt from hate-speech sets of tweets and forums (Davidson, "
+        "HateXplain, Stormfront, Gab): Davidson is reported as racially biased (AAE tweets "
+        "labelled abusive more often), and a bag of n-grams cannot tell who a sentence is about "
+        "or whether it quotes abuse to condemn it (ML-NOTES point 7).",
+        "- spam is learnt from 2013-2015 YouTube music-video comments and 2000s SMS; news-site "
+        "promotion "
         "(phone numbers, WhatsApp, obfuscated e-mails) must be caught by rules.",
-        "- English only; Arabic/Kurdish or other scripts get arbitrary scores.",
+        "- Languages: trained on English, Arabic (tweets and news-post comments) and Turkish "
+        "(tweets). No licence-clean labelled Kurdish (Kurmanji, Sorani) or Persian data exists: "
+        "those comments get scores from character n-grams shared with Arabic-script or "
+        "Latin-script training text, which are not measured and should not be trusted; the rules "
+        "and review carry them.",
+        "- Kurdish identity and political words (Kurd, Kürt, PKK, HDP, YPG, Kurdistan, الأكراد, "
+        "...) are removed from the model's view (`text_prep.mask_group_terms`) because the "
+        "Turkish training tweets label most mentions of them offensive; abuse aimed at Kurds "
+        "must therefore come from the rest of the sentence or from the rules.",
         "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -23,11 +23,13 @@ from moderation.scorers.sklearn_scorer import SklearnScorer
 from moderation.scorers.text_prep import PREP_VERSION
 from moderation.training import datasets as ds
 from moderation.training import evaluate as ev
+from moderation.training import heldout
 from moderation.training.fit import FitConfig, fit_heads
+from moderation.training.group_probe import run_probe
 from moderation.training.model_card import write_model_card
 from moderation.training.split import dedupe, split_indices
 
-MODEL_ID = "hashed-tfidf-lr-v1"
+MODEL_ID = "hashed-tfidf-lr-v2"
 TEST_SIZE = 0.2
 MIN_DF = 2
 #: Model-only budgets on clean news comments (issue targets are 3% / 10% for the whole engine;
@@ -102,7 +104,7 @@ def run(opts: TrainOptions) -> dict[str, Any]:
     examples, raw_counts = load_training_examples(opts)
     examples, prepared, n_dup = dedupe(examples)
     say(f"{len(examples)} distinct texts ({n_dup} duplicates/empties dropped)")
-    train_idx, test_idx = split_indices(examples, TEST_SIZE, opts.seed)
+    train_idx, test_idx = split_indices(examples, TEST_SIZE, opts.seed, prepared)
     train = [examples[i] for i in train_idx]
     test = [examples[i] for i in test_idx]
     used = Counter(e.source for e in examples)
@@ -221,6 +223,16 @@ def evaluate(
         news = clean | toxic_news
         out["news_toxicity_heldout"] = ev.auc_ap(toxic_news[news].astype(int), p[news, j])
 
+    # the shipped policy's thresholds: news comments and languages as the engine will see them
+    pol_review, pol_reject = heldout.policy_label_thresholds(labels)
+    out["policy_thresholds"] = {
+        lab: {"review_at": float(pol_review[j]), "reject_at": float(pol_reject[j])}
+        for j, lab in enumerate(labels) if np.isfinite(pol_review[j])
+    }
+    out["groups"] = heldout.group_report(test, p, labels, pol_review, pol_reject)
+    if "toxicity" in labels:
+        out["probe"] = run_probe(lambda b: _score_matrix(scorer, b), labels, pol_review)
+
     found = ds.load_sets(opts.datasets, ds.EVAL_LOADERS)
     for name, rows in tqdm(found.items(), desc="cross-set evaluation", disable=not opts.progress):
         rows = _subsample(rows, opts.max_rows_per_set, opts.seed)
@@ -236,6 +248,8 @@ def evaluate(
         res["negatives_rejected"] = ev.union_rate(q[y == 0], reject)
         res["positives_reviewed_or_rejected"] = ev.union_rate(q[y == 1], review)
         res["positives_rejected"] = ev.union_rate(q[y == 1], reject)
+        if name == "sfu-constructiveness-toxicity" and "toxicity" in labels:
+            out["sfu_policy"] = heldout.sfu_report(rows, q, labels, pol_review, pol_reject)
         if name == "sfu-constructiveness-toxicity":
             lv = np.array([int(e.meta["level"]) for e in rows])
             res["level3plus_reviewed_or_rejected"] = ev.union_rate(q[lv >= 3], review)
