@@ -10,7 +10,8 @@ held-out rows) and on SFU (evaluation only). Prints one markdown table per view 
 
 Configurations: ``base`` (the five sets of the 2026-11-26 model), ``base+<set>`` for each new
 set, ``all`` (every licence-clean set), ``all-unmasked`` (``all`` without the Kurdish word mask:
-what the mask changes), ``all-<set>`` (all but one set). Slow: one full training per config.
+what the mask changes), ``all-<set>`` (all but one set), ``shipped`` (no training: the model in
+moderation/data/model, scored on the same rows). Slow: one full training per config.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ def main() -> None:
 
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     for name in configs:
+        if name == "shipped":
+            results[name] = shipped_result(examples, test_idx, test, sfu)
+            args.out.write_text(json.dumps(results, indent=1))
+            continue
         sets, mask = config_sets(name)
         texts = masked if mask else raw
         sfu_texts = [mask_group_terms(t) for t in sfu_raw] if mask else sfu_raw
@@ -130,6 +135,33 @@ def main() -> None:
         args.out.write_text(json.dumps(results, indent=1))
         print(f"{name}: {res['seconds']} s", file=sys.stderr)
     print_tables(results)
+
+
+def shipped_result(examples: list, test_idx: list[int], test: list, sfu: list) -> dict:
+    """The same figures for the shipped artifact (quantised weights, its own text prep)."""
+    from moderation.scorers.sklearn_scorer import SklearnScorer
+
+    scorer = SklearnScorer.load()
+    labels = list(scorer.labels)
+
+    def score(batch: list[str]) -> np.ndarray:
+        z = np.vstack([scorer.logits(batch[i:i + 2048]) for i in range(0, len(batch), 2048)])
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+    review, reject = heldout.policy_label_thresholds(labels)
+    p = score([examples[i].text for i in test_idx])
+    res = {"sets": sorted(ds.TRAIN_LOADERS), "mask": True, "labels": labels,
+           "scorer": scorer.name,
+           "groups": heldout.group_report(test, p, labels, review, reject),
+           "sfu": heldout.sfu_report(sfu, score([e.text for e in sfu]), labels, review, reject),
+           "own": {}}
+    for src, lab in OWN_LABEL.items():
+        idx = [k for k, e in enumerate(test) if e.source == src and lab in e.labels]
+        if idx and lab in labels:
+            y = [test[k].labels[lab] for k in idx]
+            res["own"][src] = {"label": lab, **ev.auc_ap(y, p[idx, labels.index(lab)])}
+    res["probe"] = run_probe(score, labels, review)
+    return res
 
 
 def _prep(text: str, mask: bool) -> str:

@@ -23,7 +23,7 @@ def test_loads_shipped_artifact(scorer: SklearnScorer) -> None:
     assert isinstance(scorer, Scorer)
     assert scorer.labels == STANDARD_LABELS
     model_id, sha = scorer.name.removeprefix("sklearn:").split("@")
-    assert model_id == "hashed-tfidf-lr-v1"
+    assert model_id == "hashed-tfidf-lr-v2"
     # the name carries the shipped file's own digest, so a changed artifact changes the name
     shipped = hashlib.sha256((DEFAULT_MODEL_DIR / ARTIFACT_NAME).read_bytes()).hexdigest()
     assert sha == shipped[:12]

@@ -49,7 +49,8 @@ def test_synthetic_training_run(tmp_path: Path) -> None:
     assert (tmp_path / "model" / "model.npz").is_file()
     card = (tmp_path / "model" / "MODEL_CARD.md").read_text()
     assert "review_at" in card and "extra" in card
-    assert report["n_test"] == 48 and report["n_train"] == 192  # 20% held out, before fitting
+    # about 20% held out (a per-text hash, so not exactly 48), before fitting
+    assert report["n_test"] + report["n_train"] == 240 and 36 <= report["n_test"] <= 60
     assert report["heldout"]["toxicity"]["roc_auc"] > 0.9
     scorer = SklearnScorer.load(tmp_path / "model")
     assert scorer.labels == ("toxicity",)  # the moderator CSV only says toxic / not toxic
@@ -231,7 +232,8 @@ def test_small_training_run_on_real_data(tmp_path: Path) -> None:
     opts = TrainOptions(datasets=DATASETS, out=tmp_path / "m", seed=0, progress=False,
                         max_rows_per_set=400)
     report = run(opts)
-    assert set(report["raw_counts"]) == set(ds.TRAIN_SETS)  # eval-only sets never trained on
+    assert set(report["raw_counts"]) == set(ds.DEFAULT_TRAIN)  # eval-only sets never trained on
+    assert set(ds.DEFAULT_TRAIN) <= set(ds.TRAIN_SETS)
     assert set(report["cross"]) == set(ds.EVAL_ONLY_SETS)
     assert report["heldout"]["toxicity"]["roc_auc"] > 0.7
     assert report["heldout"]["spam"]["roc_auc"] > 0.8

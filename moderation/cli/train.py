@@ -21,10 +21,13 @@ def register(group: click.Group) -> None:
               help="Seed for the held-out split and cross-validation folds.")
 @click.option("--extra", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Extra CSV of moderator decisions (approve/reject or 0/1).")
+@click.option("--sets", default=None,
+              help="Comma-separated training set folders (default: every licence-clean set "
+                   "the ablation kept; see MODEL_CARD.md).")
 @click.option("--text-column", default="text", show_default=True)
 @click.option("--label-column", default="label", show_default=True)
-def train(datasets: Path, out: Path, seed: int, extra: Path | None, text_column: str,
-          label_column: str) -> None:
+def train(datasets: Path, out: Path, seed: int, extra: Path | None, sets: str | None,
+          text_column: str, label_column: str) -> None:
     """Train the default ML scorer on the licence-clean data sets (deterministic per seed)."""
     import os
     import sys
@@ -34,7 +37,14 @@ def train(datasets: Path, out: Path, seed: int, extra: Path | None, text_column:
 
     command = "moderation train " + shlex.join(sys.argv[2:] if len(sys.argv) > 2 else [
         "--datasets", str(datasets), "--out", str(out), "--seed", str(seed)])
-    opts = TrainOptions(datasets=datasets, out=out, seed=seed, extra=extra,
+    from moderation.training.datasets import TRAIN_LOADERS
+
+    chosen = [s.strip() for s in sets.split(",") if s.strip()] if sets else None
+    unknown = sorted(set(chosen or ()) - set(TRAIN_LOADERS))
+    if unknown:
+        raise click.ClickException(f"unknown or not licence-clean training sets: {unknown}; "
+                                   f"choose from {sorted(TRAIN_LOADERS)}")
+    opts = TrainOptions(datasets=datasets, out=out, seed=seed, extra=extra, sets=chosen,
                         text_column=text_column, label_column=label_column, command=command)
     try:
         report = run(opts)

@@ -114,6 +114,11 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
     for name, rows in r["raw_counts"].items():
         lic = ds.TRAIN_SETS.get(name, "moderators' own decisions")
         lines.append(f"| {name} | {lic} | {rows:,} | {r['used_counts'].get(name, 0):,} |")
+    skipped = [n for n in ds.TRAIN_LOADERS if n not in r["raw_counts"]]
+    if skipped:
+        lines += ["", "Licence-clean but not trained on in this run: " + ", ".join(skipped)
+                  + " (the 2026-12-05 ablation in docs/evaluation.md found they cost English "
+                  "news-comment ranking; `moderation train --sets` adds them)."]
     lines += [
         "",
         f"Deduplicated by prepared text across all sets ({r['n_duplicates']} copies/empties "

@@ -50,7 +50,7 @@ class TrainOptions:
     features: FeatureConfig = field(default_factory=FeatureConfig)
     fit: FitConfig = field(default_factory=FitConfig)
     progress: bool = True
-    sets: Sequence[str] | None = None  # restrict training sets (tests); None = all licence-clean
+    sets: Sequence[str] | None = None  # training sets; None = datasets.DEFAULT_TRAIN
     max_rows_per_set: int | None = None  # subsample each set (tests)
 
 
@@ -63,7 +63,7 @@ def _subsample(rows: list[ds.Example], n: int | None, seed: int) -> list[ds.Exam
 
 def load_training_examples(opts: TrainOptions) -> tuple[list[ds.Example], dict[str, int]]:
     """Licence-clean sets (in dedupe priority order) plus the optional moderator CSV."""
-    names = list(opts.sets) if opts.sets is not None else list(ds.TRAIN_LOADERS)
+    names = list(opts.sets) if opts.sets is not None else list(ds.DEFAULT_TRAIN)
     loaders = {n: ds.TRAIN_LOADERS[n] for n in names}
     found = ds.load_sets(opts.datasets, loaders, required=names if opts.sets else ())
     if not found and opts.extra is None:
