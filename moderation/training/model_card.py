@@ -216,10 +216,10 @@ def write_model_card(path: Path, r: dict[str, Any]) -> None:
         "- threat and severe_toxicity have few positives (ToxicSpans raters rarely agree on "
         "Threat spans; severe_toxicity is a documented proxy), so their scores are unreliable: "
         "threats must be caught by rules.",
-        "- identity_attack is learnt from hate-speech sets of tweets and forums (Davidson, "
-        "HateXplain, Stormfront, Gab): Davidson is reported as racially biased (AAE tweets "
+        "- identity_attack is learnt mostly from hate-speech sets of tweets (Davidson, "
+        "HateXplain): Davidson is reported as racially biased (AAE tweets "
         "labelled abusive more often), and a bag of n-grams cannot tell who a sentence is about "
-        "or whether it quotes abuse to condemn it (ML-NOTES point 7).",
+        "or whether it quotes abuse to condemn it (docs/model-notes.md, finding 7).",
         "- spam is learnt from 2013-2015 YouTube music-video comments and 2000s SMS; news-site "
         "promotion "
         "(phone numbers, WhatsApp, obfuscated e-mails) must be caught by rules.",
