@@ -301,8 +301,11 @@ def test_admin_bulk_rejects_then_overturns(live: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------- issue 13, item 11
 
-ABUSE = "Muslims are ruining everything, they should all leave"  # model only: abuse
-SEND_BACK = "Send them all back, this country is full of them"  # model only: toxicity
+# What the shipped model (v2, 2026-12-05) flags: "send them all back" reaches the abuse
+# category (identity_attack 0.61); the catch-all case is a blunt opinion that only toxicity
+# flags (0.86, insult 0.30: no specific label within reach). v1 flagged other texts.
+ABUSE = "Send them all back, this country is full of them"  # model only: abuse
+SEND_BACK = "Such nonsense, typical of the left"  # model only: toxicity
 CALM = "Thanks for the careful reporting on the budget."
 CONTACT = "call me on +44 7911 123456"  # rule: promotion -> reject
 STORE_DOWN = json.dumps({"error": {"code": "store_unavailable",
@@ -389,7 +392,7 @@ def test_context_model_words_reason_default_and_errors(live_model: dict[str, Any
             card = page.locator(f"#item-{abuse['submission_id']}")
             marks = card.locator("mark.ev.model")
             expect(marks.first).to_be_visible()
-            assert "Muslims" in marks.all_text_contents()
+            assert "country" in marks.all_text_contents()
             expect(card.locator(".comment")).to_have_text(ABUSE)  # still the exact text
             expect(card.locator(".meta .score")).to_have_text(re.compile(r"^toxicity 0\.\d\d$"))
             expect(card.locator("select.reason")).to_have_value("abuse")
