@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -52,6 +52,21 @@ class FeatureConfig:
         return asdict(self)
 
 
+def _char_ngram_hashes(cp: np.ndarray, cfg: FeatureConfig) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(n, number of windows, raw hash of each n-gram window) for n in char_min..char_max: each
+    n-gram hash extends the (n-1)-gram one by one code point (training and explanations share
+    this, so an explanation's buckets are the model's)."""
+    h = cp
+    for n in range(1, cfg.char_max + 1):
+        m = len(cp) - n + 1
+        if m <= 0:
+            break
+        if n > 1:
+            h = h[:m] * _PRIME + cp[n - 1 : n - 1 + m]
+        if n >= cfg.char_min:
+            yield n, m, h
+
+
 def _char_entries(texts: Sequence[str], cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarray]:
     """(row, bucket) for every char n-gram of every text; separator NUL never inside a window."""
     joined = "\x00".join(f" {t} " for t in texts)
@@ -60,16 +75,7 @@ def _char_entries(texts: Sequence[str], cfg: FeatureConfig) -> tuple[np.ndarray,
     doc = np.cumsum(is_sep, dtype=np.int32)
     mask = np.uint64((1 << cfg.char_bits) - 1)
     rows, cols = [], []
-    length = len(cp)
-    h = cp  # the (n-1)-gram hashes, extended by one code point per n (same arithmetic)
-    for n in range(1, cfg.char_max + 1):
-        m = length - n + 1
-        if m <= 0:
-            break
-        if n > 1:
-            h = h[:m] * _PRIME + cp[n - 1 : n - 1 + m]
-        if n < cfg.char_min:
-            continue
+    for n, m, h in _char_ngram_hashes(cp, cfg):
         valid = (doc[:m] == doc[n - 1 : n - 1 + m]) & ~is_sep[:m]
         g = _mix(h[valid] ^ np.uint64(n * 0x51ED27))
         rows.append(doc[:m][valid])
@@ -111,15 +117,7 @@ def ngram_positions(text: str, cfg: FeatureConfig) -> tuple[np.ndarray, np.ndarr
     cp = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     mask = np.uint64((1 << cfg.char_bits) - 1)
     buckets, starts, ends = [], [], []
-    h = cp
-    for n in range(1, cfg.char_max + 1):
-        m = len(cp) - n + 1
-        if m <= 0:
-            break
-        if n > 1:
-            h = h[:m] * _PRIME + cp[n - 1 : n - 1 + m]
-        if n < cfg.char_min:
-            continue
+    for n, m, h in _char_ngram_hashes(cp, cfg):
         buckets.append((_mix(h ^ np.uint64(n * 0x51ED27)) & mask).astype(np.int64))
         starts.append(np.arange(m, dtype=np.int64) - 1)
         ends.append(np.arange(m, dtype=np.int64) - 1 + n)

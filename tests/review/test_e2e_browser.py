@@ -58,6 +58,11 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    yield from _live_env(tmp_path, "none")
+
+
+def _live_env(tmp_path: Path, scorer: str) -> Iterator[dict[str, Any]]:
+    """The API on a fresh SQLite store with one site and one moderator, served on loopback."""
     if not os.path.exists(CHROMIUM):
         service_missing(f"{CHROMIUM} not found (apt-get install -y chromium)")
     try:
@@ -69,7 +74,7 @@ def live(tmp_path: Path) -> Iterator[dict[str, Any]]:
     migrate.upgrade(db.engine)
     db.dispose()
     receiver = CallbackReceiver(SECRET).start()
-    rt = build_runtime(make_settings(url), registry=PolicyRegistry(None, "none"))
+    rt = build_runtime(make_settings(url), registry=PolicyRegistry(None, scorer))
     add_site(rt, "daily-news", callback_url=receiver.url)
     with rt.db.session() as s:
         _, token = accounts.add_user(s, "maria", "moderator", actor="test")
@@ -315,23 +320,7 @@ STORE_DOWN = json.dumps({"error": {"code": "store_unavailable",
 @pytest.fixture
 def live_model(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """As ``live``, with the shipped model (the flags below come from it, not from rules)."""
-    pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    url = f"sqlite:///{tmp_path / 'moderation.db'}"
-    db = Database.connect(url)
-    migrate.upgrade(db.engine)
-    db.dispose()
-    receiver = CallbackReceiver(SECRET).start()
-    rt = build_runtime(make_settings(url), registry=PolicyRegistry(None, "sklearn"))
-    add_site(rt, "daily-news", callback_url=receiver.url)
-    with rt.db.session() as s:
-        _, token = accounts.add_user(s, "maria", "moderator", actor="test")
-    app = create_app(runtime=rt, migrate=False)
-    app.state.review_settings = ReviewSettings(lease_s=300, session_s=3600,
-                                               cookie_secure="auto", poll_s=1.0)
-    with ServerThread(app) as server:
-        yield {"rt": rt, "receiver": receiver, "token": token, "base": server.url}
-    receiver.stop()
-    rt.close()
+    yield from _live_env(tmp_path, "sklearn")
 
 
 def post(base: str, comment_id: str, text: str, **extra: Any) -> dict[str, Any]:
