@@ -73,7 +73,8 @@ class Engine:
         decisions: list[Decision] = []
         for comment, sc in zip(comments, scores, strict=True):
             nt = normalize(comment.text)
-            reasons = self.rules.match(nt, comment.article)
+            framed: set[str] = set()
+            reasons = self.rules.match(nt, comment.article, framed_out=framed)
             detection = detect(comment.text)
             if self.near.languages and detection.may_be(self.near.languages):
                 reasons.extend(self.near.match(nt))
@@ -84,7 +85,10 @@ class Engine:
                                     comment.text)
             if uncovered is not None:
                 reasons.append(uncovered)
-            reasons.extend(self._model_reasons(sc))
+            model = self._model_reasons(sc)
+            if framed and not any(r.action == "reject" for r in reasons):
+                _hold_for_review(model, framed)
+            reasons.extend(model)
             decision = self._decision(reasons, sc)
             decision.languages = detection.languages
             if decision.action == "review":
@@ -155,3 +159,16 @@ class Engine:
 def decide(comment: Comment, policy: Policy, scorer: Scorer | None = None) -> Decision:
     """One-off convenience; services keep an Engine per policy version instead."""
     return Engine(policy, scorer).decide(comment)
+
+
+def _hold_for_review(model_reasons: list[Reason], framed: set[str]) -> None:
+    """The rules found the words a model score rests on and read them as quoted, reported,
+    negated, condemned or said of a thing ("this plan is stupid", "the court heard him shout 'I
+    will kill you'"). A bag-of-n-grams model cannot see that frame, so its score alone may not
+    reject: a person decides."""
+    for r in model_reasons:
+        if r.action == "reject":
+            r.action = "review"
+            r.message += (f" (held for review, not rejected: the rules read the "
+                          f"{', '.join(sorted(c.replace('_', ' ') for c in framed))} words as "
+                          f"quoted, reported, negated or said of a thing)")

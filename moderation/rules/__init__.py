@@ -109,11 +109,13 @@ class RuleSet:
         return rs
 
     def match(self, nt: NormalizedText, article: Article | None = None, *,
-              fast: bool = True) -> list[Reason]:
+              fast: bool = True, framed_out: set[str] | None = None) -> list[Reason]:
         """All rule reasons for one normalised comment, in policy category order.
 
         ``fast`` first tries to clear a plain comment without tokenizing it (rules/plain.py);
-        the answer is the same either way (tests/engine/test_plain.py)."""
+        the answer is the same either way (tests/engine/test_plain.py). ``framed_out`` receives
+        the categories of hits the target analysis framed away (quoted, reported, negated,
+        condemned, said of a thing): the engine then lets no model score reject on its own."""
         if fast and self._clears_plain(nt, article):
             return []
         found: dict[tuple[str, str, str], list[Evidence]] = {}
@@ -126,8 +128,8 @@ class RuleSet:
         original = nt.original
         if self.targets is not None:
             nt = self.targets.respelled(nt)
-            self.targets.find(nt, add)
-        self._match_words_and_phrases(nt, add)
+            self.targets.find(nt, add, framed_out)
+        self._match_words_and_phrases(nt, add, framed_out)
         for name, cr in self.categories.items():
             if cr.contacts is not None:
                 for ch in cr.contacts.find(nt):
@@ -175,7 +177,8 @@ class RuleSet:
                     return False
         return True
 
-    def _match_words_and_phrases(self, nt: NormalizedText, add) -> None:  # type: ignore[no-untyped-def]
+    def _match_words_and_phrases(self, nt: NormalizedText, add,  # type: ignore[no-untyped-def]
+                                 framed_out: set[str] | None = None) -> None:
         original = nt.original
         targets = self.targets
         spans: dict[int, tuple[int, int]] | None = None  # token -> its stream span
@@ -189,6 +192,8 @@ class RuleSet:
                         span = spans.get(id(tok))
                         if span is not None and targets.framed(nt, hit.category, *span,
                                                                word=True):
+                            if framed_out is not None:
+                                framed_out.add(hit.category)
                             continue
                     rule = f"{hit.category}.{hit.lang}.words" if hit.lang else \
                         f"{hit.category}.words"
@@ -199,6 +204,8 @@ class RuleSet:
             p = ph.pattern
             if targets is not None and targets.framed(nt, p.category, ph.stream_start,
                                                       ph.stream_end):
+                if framed_out is not None:
+                    framed_out.add(p.category)
                 continue
             add(p.category, p.rule_id, p.action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],

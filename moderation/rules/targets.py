@@ -258,8 +258,9 @@ class TargetAnalyzer:
 
     # --- predicates -------------------------------------------------------------------------
 
-    def find(self, nt: NormalizedText, add: Add) -> None:
-        """Add a reason for every predicate said of a group target and not framed away."""
+    def find(self, nt: NormalizedText, add: Add, framed_out: set[str] | None = None) -> None:
+        """Add a reason for every predicate said of a group target and not framed away (the
+        categories of those framed away go to ``framed_out``)."""
         s = nt.stream
         if not s:
             return
@@ -293,6 +294,8 @@ class TargetAnalyzer:
                            and m.group(g)), None)
                 pred_start = m.start(pg) if pg is not None else m.start()
                 if self.framed(nt, category, m.start(), m.end(), pred_start):
+                    if framed_out is not None:
+                        framed_out.add(category)
                     continue
                 a, b = nt.stream_span_to_original(m.start(), m.end())
                 name = _CHARACTERISTIC_NAMES.get(characteristic, characteristic)
