@@ -35,9 +35,6 @@ __all__ = ["Policy", "PolicyDocument", "PolicyError", "default_policy_path", "fi
            "json_schema", "load_policy", "parse_policy_text", "policy_dirs", "policy_from_bundle"]
 
 CategoryAction = Literal["reject", "review", "flag"]
-#: Where the default policy lives when neither a path nor MODERATION_POLICY_DIR is given.
-REPO_POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
-PACKAGED_POLICY_DIR = Path(__file__).resolve().parents[1] / "data" / "policies"
 _PLACEHOLDER = re.compile(r"<<([a-z0-9_]+)>>")
 
 
@@ -319,10 +316,9 @@ def better_profanity_words() -> list[str]:
 def default_policy_path() -> Path:
     """``$MODERATION_POLICY_DIR/default.yaml``, else the repo's ``policies/``, else the packaged
     copy."""
-    env = os.environ.get("MODERATION_POLICY_DIR")
-    for d in ([Path(env)] if env else []) + [REPO_POLICY_DIR, PACKAGED_POLICY_DIR]:
-        if (d / "default.yaml").is_file():
-            return d / "default.yaml"
+    found = find_policy_file("default")  # the same directories, in the same order
+    if found is not None:
+        return found
     raise PolicyError("default.yaml", ["no default policy found (set MODERATION_POLICY_DIR)"])
 
 
