@@ -43,6 +43,7 @@ class Engine:
         self.covered = covered_languages(policy)
         self._not_covered_action = policy.doc.languages.not_covered
         self.near = NearMatcher(policy, set(self.rules.categories))
+        self._order = {name: i for i, name in enumerate(policy.categories)}
         warm()
         self._model_rules = [
             (name, cat.model, cat.action)
@@ -101,10 +102,7 @@ class Engine:
 
     def _category_order(self, r: Reason) -> int:
         """Reasons in policy category order, as the rule layer gives them."""
-        try:
-            return list(self.policy.categories).index(r.category)
-        except ValueError:
-            return len(self.policy.categories)
+        return self._order.get(r.category, len(self._order))
 
     def _model_reasons(self, scores: dict[str, float]) -> list[Reason]:
         reasons: list[Reason] = []
