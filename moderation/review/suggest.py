@@ -7,7 +7,9 @@ model label is generic, such as ``toxicity``) name no guideline, and preselectin
 xenophobic comment under "toxicity". So for model-only flags:
 
 * one specific category flagged by the model (personal_attack from ``insult``, abuse from
-  ``identity_attack``...) -> that category;
+  ``identity_attack``...) -> that category, unless another specific category's labels are within
+  reach of their threshold too ("insult" flagged on "these immigrants are idiots" with
+  ``identity_attack`` at 0.45 is abuse of a group as much as a personal attack) -> no default;
 * several -> no default (the model cannot tell an insult to a person from abuse of a group);
 * only a catch-all flag -> the one specific category whose labels come within reach of their
   review threshold (three quarters of it: ``identity_attack`` at 0.4 on a "toxicity" flag ->
@@ -39,8 +41,17 @@ def suggested_reason(reasons: Iterable[dict[str, Any]], scores: dict[str, Any] |
     generic = {c.code for c in codes if c.labels and set(c.labels) <= GENERIC_LABELS}
     flagged = {str(r.get("category")) for r in reasons
                if r.get("category") in allowed and r.get("category") not in generic}
+    leaning = _leaning(scores, codes, generic)
     if flagged:
-        return flagged.pop() if len(flagged) == 1 else None
+        if len(flagged) > 1 or leaning - flagged:
+            return None
+        return flagged.pop()
+    return leaning.pop() if len(leaning) == 1 else None
+
+
+def _leaning(scores: dict[str, Any] | None, codes: list[ReasonCode],
+             generic: set[str]) -> set[str]:
+    """Specific categories whose model labels come within reach of their review threshold."""
     leaning = set()
     for c in codes:
         specific = [lb for lb in c.labels if lb not in GENERIC_LABELS]
@@ -49,7 +60,7 @@ def suggested_reason(reasons: Iterable[dict[str, Any]], scores: dict[str, Any] |
         score = max(_num(scores, lb) for lb in specific)
         if score >= MIN_SHARE * (c.review_at if c.review_at is not None else 1.0):
             leaning.add(c.code)
-    return leaning.pop() if len(leaning) == 1 else None
+    return leaning
 
 
 def _num(scores: dict[str, Any] | None, label: str) -> float:

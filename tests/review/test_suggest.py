@@ -54,6 +54,14 @@ def test_one_specific_model_flag_is_preselected() -> None:
     assert suggested_reason(reasons, scores, CODES) == "personal_attack"
 
 
+def test_insult_flag_on_a_group_directed_comment_has_no_default() -> None:
+    # only personal_attack is flagged (insult 0.7), but identity_attack is within reach of the
+    # abuse threshold: an insult to the person addressed, or abuse of a group? The moderator says.
+    scores = {"toxicity": 0.95, "insult": 0.7, "identity_attack": 0.45}
+    reasons = [model("toxicity", "toxicity", 0.95), model("personal_attack", "insult", 0.7)]
+    assert suggested_reason(reasons, scores, CODES) is None
+
+
 def test_two_specific_model_flags_have_no_default() -> None:
     # insult and severe_toxicity both flagged: an insult to a person, or abuse of a group?
     scores = {"toxicity": 0.99, "insult": 0.87, "severe_toxicity": 0.52}
