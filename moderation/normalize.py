@@ -219,8 +219,12 @@ class NormalizedText:
         return self.origin[folded_index]
 
     def folded_span_to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map a [start, end) span of ``folded`` onto the original text."""
-        return self.orig_index(start), self.orig_index(max(start, end))
+        """Map a [start, end) span of ``folded`` onto the original text. The end is the one past
+        the span's last character, so characters folding drops (zero-width, bidi controls) after
+        the span stay out of it."""
+        if end <= start:
+            return self.orig_index(start), self.orig_index(start)
+        return self.orig_index(start), self.orig_index(end - 1) + 1
 
     def stream_span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``stream`` onto the original text, widened to whole tokens."""

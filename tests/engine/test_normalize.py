@@ -99,3 +99,16 @@ def test_fold_agrees_with_char_by_char_on_real_comments(real_comments: list[str]
                 ref_origin):
             wrong.append(text[:80])
     assert wrong == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("what the fuck\u202c", "fuck"),          # a bidi control after the word
+    ("fuck\u200b off", "fuck"),               # a zero-width space after it
+    ("you \u202eidiot\u202c and more", "idiot"),
+    ("Stra\u00dfe shit", "shit"),             # a character that folds to two before it
+])
+def test_token_spans_stop_at_the_word_not_at_dropped_characters_after_it(
+        text: str, word: str) -> None:
+    nt = normalize(text)
+    spans = [text[t.start:t.end] for t in nt.tokens if t.form == word]
+    assert spans == [word]
