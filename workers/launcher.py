@@ -6,6 +6,10 @@ deadlock) and no per-job fork cost (RQ's forking ``Worker`` manages ~50 trivial 
 ``SimpleWorker`` several times that). The cost: a job that hangs past its timeout is interrupted
 by SIGALRM inside the process instead of a killed work-horse, and a crashed process is restarted
 by this launcher. The launcher itself loads no model; it runs the sweeper.
+
+Each worker starts its own process group: RQ runs its scheduler in a child of the worker, which
+outlives a worker killed with SIGKILL (or by the OOM killer). The launcher ends what is left of a
+dead worker's group before starting its replacement, so no orphaned scheduler piles up.
 """
 
 from __future__ import annotations
@@ -52,8 +56,7 @@ def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = 
     settings = settings or Settings.from_env()
     cmd = [sys.executable, "-c", "from workers.launcher import run_one; run_one()"]
     env = {**os.environ, **settings.to_env()}
-    children: list[subprocess.Popen[bytes]] = [subprocess.Popen(cmd, env=env)
-                                               for _ in range(processes)]
+    children: list[subprocess.Popen[bytes]] = [_start(cmd, env) for _ in range(processes)]
     stop = threading.Event()
 
     def _stop(signum: int, _frame: object) -> None:
@@ -71,8 +74,9 @@ def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = 
                 if child.poll() is not None:
                     log.warning("worker %s exited with %s; restarting", child.pid,
                                 child.returncode)
+                    _end_group(child)
                     time.sleep(0.5)
-                    children[i] = subprocess.Popen(cmd, env=env)
+                    children[i] = _start(cmd, env)
     finally:
         if sweep_stop is not None:
             sweep_stop.set()
@@ -85,4 +89,19 @@ def launch(processes: int, *, sweeper: bool = True, settings: Settings | None = 
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
+            _end_group(child)
     return 0
+
+
+def _start(cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """One worker process, leading its own process group (its scheduler child joins it)."""
+    return subprocess.Popen(cmd, env=env, start_new_session=True)
+
+
+def _end_group(child: subprocess.Popen[bytes]) -> None:
+    """Kill whatever a dead worker left in its process group (RQ's scheduler process)."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left

@@ -3,7 +3,7 @@
 The launcher is started as users start it (``moderation worker -n 1``, real Redis, the real
 engine, rules only); the test kills its worker process with SIGKILL, sees the launcher start a
 new one, and has that new process decide a comment: it is the only worker left, so nothing
-else can have decided it.
+else can have decided it. The killed worker's RQ scheduler (its child) must be gone too.
 """
 
 from __future__ import annotations
@@ -54,12 +54,19 @@ def launcher(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    # RQ's scheduler runs in a child of each worker; the SIGKILLed worker's scheduler is left
-    # behind (the launcher cannot know it). Everything started here is in this process group.
-    try:
+    try:  # if the test failed half-way, nothing it started outlives it
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def alive(pid: int) -> bool:
+    """A process that exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def registered_worker_pids(redis_url: str) -> set[int]:
@@ -80,10 +87,15 @@ def test_launcher_replaces_a_killed_worker_and_the_replacement_decides(
         return next(iter(ready)) if len(kids) == 1 and ready else None
 
     first = wait_until(one_ready_child, 90, interval=0.2, what="the launcher's worker ready")
+    scheduler = wait_until(lambda: children_of(first), 60, interval=0.2,
+                           what="RQ's scheduler process, a child of the worker")
     os.kill(first, signal.SIGKILL)
     second = wait_until(lambda: (pid := one_ready_child()) not in (None, first) and pid, 90,
                         interval=0.2, what="a replacement worker started by the launcher")
     assert children_of(launcher.pid) == {second}
+    # the killed worker's scheduler does not outlive it (the launcher ends the worker's group)
+    wait_until(lambda: not any(alive(pid) for pid in scheduler), 30, interval=0.2,
+               what="the killed worker's scheduler gone")
 
     rt = build_runtime(settings)
     add_site(rt, callback_url=receiver.url)
