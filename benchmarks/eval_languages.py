@@ -93,6 +93,8 @@ def main() -> None:
     suites(engine, args.failures)
     print("\nwritten after the lists were frozen (tests/languages/fresh/):")
     suites(engine, args.failures, SUITE_DIR / "fresh")
+    print("\nwritten blind to the lists, never used to change them (tests/languages/fresh2/):")
+    suites(engine, args.failures, SUITE_DIR / "fresh2")
     if args.suites_only:
         return
     print()
