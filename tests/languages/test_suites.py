@@ -35,3 +35,25 @@ def test_targets(engine: Engine, code: str) -> None:
     seen = [d.languages[0] if d.languages else "" for d in decisions]
     assert all(seen)
     assert seen.count(code) / len(seen) >= 0.6, (code, {x: seen.count(x) for x in set(seen)})
+
+
+#: The README's function table: which side each function's cases are on.
+REJECT_FUNCTIONS = {"derog_dehum", "derog_hate", "threat_group", "threat_person", "aimed_insult",
+                    "strong_insult", "profanity", "vulgarity", "slur", "promotion"}
+APPROVE_FUNCTIONS = {"ident_neutral", "ident_pos", "reporting", "counter_quote", "negation",
+                     "neutral_word", "neutral"}
+
+
+@pytest.mark.parametrize("folder", ["fresh", "fresh2"])
+def test_held_out_cases_are_well_formed(folder: str) -> None:
+    """Shape only: the held-out batches judge the lists, so no target is asserted on them
+    (their figures: benchmarks/eval_languages.py, docs/evaluation.md)."""
+    for code in SUITES:
+        rows = read_suite(f"{folder}/{code}")
+        assert rows and list(rows[0]) == ["id", "function", "expected", "text"], code
+        assert len({r["id"] for r in rows}) == len({r["text"] for r in rows}) == len(rows), code
+        for r in rows:
+            side = "reject" if r["function"] in REJECT_FUNCTIONS else (
+                "approve" if r["function"] in APPROVE_FUNCTIONS else None)
+            assert r["expected"] == side, (code, r["id"], r["function"], r["expected"])
+            assert r["text"].strip() == r["text"] and r["text"], (code, r["id"])
