@@ -26,3 +26,14 @@ def service_missing(reason: str) -> NoReturn:
     if services_required():
         pytest.fail(f"{reason} [{ENV} is set: a missing service fails the run]", pytrace=False)
     pytest.skip(reason)
+
+
+def extra_module(name: str, reason: str):  # noqa: ANN201 (returns the module, any type)
+    """Import an optional extra's module, or count it as a missing service: CI installs every
+    extra (.ci/run), so there a missing one is a broken set-up, not a reason to skip."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        service_missing(f"{reason} ({name} cannot be imported)")

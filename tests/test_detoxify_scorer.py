@@ -34,6 +34,7 @@ from moderation.scorers.detoxify_scorer import (  # noqa: E402
     DetoxifyScorer,
     localize_checkpoint,
 )
+from tests.require import extra_module  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,7 +68,7 @@ INSULT, THREAT, CLEAN = "you are an idiot", "i will hurt you", "nice article"
 
 
 def _torch():
-    return pytest.importorskip("torch", reason="Detoxify extra not installed: " + INSTALL_HINT)
+    return extra_module("torch", "Detoxify extra not installed: " + INSTALL_HINT)
 
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
@@ -94,7 +95,7 @@ def _tiny_config(num_labels: int):
 def _trained_weights() -> dict:
     """A 6-head tiny BERT fitted to TRAINING (heads in ORIGINAL_CLASSES order), trained once."""
     torch = _torch()
-    pytest.importorskip("detoxify", reason="Detoxify extra not installed: " + INSTALL_HINT)
+    extra_module("detoxify", "Detoxify extra not installed: " + INSTALL_HINT)
     import tempfile
 
     import transformers
