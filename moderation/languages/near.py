@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from moderation.languages.morphology import expand
 from moderation.models import Evidence, Reason
 from moderation.normalize import NormalizedText, Token
+from moderation.rules.targets import quoted_span
 from moderation.rules.words import canonical
 
 if TYPE_CHECKING:
@@ -69,9 +70,11 @@ class NearMatcher:
         found: dict[int, list[Evidence]] = {}
         original = nt.original
         index = self.index
+        # positions of each rule's words, per sentence: [firsts, thens, unless, negators]
+        per_sentence: list[tuple[list[Token], dict[int, tuple[list[int], ...]]]] = []
+        condemned: set[int] = set()  # rules with an 'unless' word somewhere in the comment
         for toks in _sentences(nt):
-            # positions of each rule's words in this sentence: [firsts, thens, unless, negators]
-            seen: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+            seen: dict[int, tuple[list[int], ...]] = {}
             for pos, tok in enumerate(toks):
                 for form in tok.forms():
                     for ri, role in index.get(form, ()):
@@ -80,14 +83,23 @@ class NearMatcher:
                             slot = seen[ri] = ([], [], [], [])
                         if not slot[role] or slot[role][-1] != pos:
                             slot[role].append(pos)
+            for ri, slot in seen.items():
+                if slot[2]:
+                    condemned.add(ri)
+            per_sentence.append((toks, seen))
+        for toks, seen in per_sentence:
             for ri, (firsts, thens, unless, negators) in seen.items():
                 if not firsts or not thens or unless:
                     continue
                 span = _fire(self.rules[ri], toks, firsts, thens, negators)
-                if span is not None:
-                    a, b = span
-                    found.setdefault(ri, []).append(Evidence(
-                        start=a, end=b, text=original[a:b], term=self.rules[ri].rule_id))
+                if span is None:
+                    continue
+                a, b = span
+                # abuse quoted ("...") and condemned in another sentence: «X حشرات». عنصري
+                if ri in condemned and quoted_span(original, a, b):
+                    continue
+                found.setdefault(ri, []).append(Evidence(
+                    start=a, end=b, text=original[a:b], term=self.rules[ri].rule_id))
         reasons: list[Reason] = []
         for ri in sorted(found):
             rule = self.rules[ri]

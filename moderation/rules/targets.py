@@ -331,7 +331,11 @@ def _key_word(term: str) -> str:
 def _inside_quotes(nt: NormalizedText, start: int, end: int) -> bool:
     """Is the stream span [start, end) inside quotation marks in the original text?"""
     a, b = nt.stream_span_to_original(start, end)
-    text = nt.original
+    return quoted_span(nt.original, a, b)
+
+
+def quoted_span(text: str, a: int, b: int) -> bool:
+    """Is ``text[a:b]`` between quotation marks: an odd number of marks before, one after?"""
     before = len(_QUOTES.findall(text, 0, a))
     return before % 2 == 1 and _QUOTES.search(text, b) is not None
 
