@@ -33,6 +33,7 @@ class _Near:
     unless: frozenset[str]
     negated_by: frozenset[str]
     negation_after: int
+    unless_phrases: tuple[tuple[str, ...], ...] = ()
 
 
 class NearMatcher:
@@ -54,7 +55,8 @@ class NearMatcher:
                         frozenset().union(*map(forms, r.then)), r.within, r.ordered,
                         frozenset().union(*(forms(u) for u in r.unless)),
                         frozenset().union(*(forms(u) for u in r.negated_by)),
-                        r.negation_after))
+                        r.negation_after,
+                        tuple(p for u in r.unless for p in forms.phrases(u))))
                     self.languages.add(code)
         # token form -> the rules it plays a part in, and which part: one lookup per form
         self.index: dict[str, list[tuple[int, int]]] = {}
@@ -91,12 +93,16 @@ class NearMatcher:
             for ri, (firsts, thens, unless, negators) in seen.items():
                 if not firsts or not thens or unless:
                     continue
+                phrases = self.rules[ri].unless_phrases
+                if phrases and _has_phrase(toks, phrases):
+                    continue
                 span = _fire(self.rules[ri], toks, firsts, thens, negators)
                 if span is None:
                     continue
                 a, b = span
                 # abuse quoted ("...") and condemned in another sentence: «X حشرات». عنصري
-                if ri in condemned and quoted_span(original, a, b):
+                if quoted_span(original, a, b) and (ri in condemned or (phrases and any(
+                        _has_phrase(t, phrases) for t, _ in per_sentence))):
                     continue
                 found.setdefault(ri, []).append(Evidence(
                     start=a, end=b, text=original[a:b], term=self.rules[ri].rule_id))
@@ -130,6 +136,12 @@ class _FormCache:
                                         if " " not in e)
         return self.done[name]
 
+    def phrases(self, name: str) -> list[tuple[str, ...]]:
+        """The list's multi-word entries, as the token forms that must follow one another
+        ("ليس صحيحا", "doğru değil"): stems are not expanded inside a phrase."""
+        return [tuple(canonical(w) for w in e.split())
+                for e in self.policy.words("@" + name) if " " in e.strip()]
+
 
 def _sentences(nt: NormalizedText) -> list[list[Token]]:
     """The comment's tokens, sentence by sentence, in order (as the phrase stream has them)."""
@@ -143,6 +155,16 @@ def _sentences(nt: NormalizedText) -> list[list[Token]]:
             bi += 1
         out[-1].append(tok)
     return [t for t in out if t]
+
+
+def _has_phrase(toks: list[Token], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Does the sentence hold one of the phrases, word after word?"""
+    for i in range(len(toks)):
+        for p in phrases:
+            if i + len(p) <= len(toks) and all(
+                    w in toks[i + k].forms() for k, w in enumerate(p)):
+                return True
+    return False
 
 
 def _fire(rule: _Near, toks: list[Token], firsts: list[int], thens: list[int],
