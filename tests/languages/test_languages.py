@@ -91,6 +91,24 @@ def test_words_that_insult_only_when_aimed(engine: Engine) -> None:
     assert engine.decide(Comment(text="Köpeğim oyun oynamayı seviyor")).action == "approve"
 
 
+def test_quoted_abuse_condemned_in_another_sentence(engine: Engine) -> None:
+    """Quotation marks plus a condemning word anywhere in the comment read as counter-speech;
+    the quotation alone, or the condemnation of an unquoted claim, does not."""
+    assert engine.decide(Comment(text="«العرب حشرات». هذا كلام عنصري")).action == "approve"
+    assert engine.decide(Comment(text='"Kürtler haindir". Bu ırkçılık')).action == "approve"
+    assert engine.decide(Comment(text="«العرب حشرات»")).action == "reject"
+    assert engine.decide(Comment(text="العرب حشرات. هذا كلام عنصري؟ لا")).action == "reject"
+
+
+def test_condemning_phrases_stop_near_rules(engine: Engine) -> None:
+    """Multi-word 'unless' entries ("it is not true") match word after word; their words alone
+    ("true") do not."""
+    assert engine.decide(Comment(text="ليس صحيحا أن العرب حشرات")).action == "approve"
+    assert engine.decide(Comment(text="Kürtler hain demek doğru değil")).action == "approve"
+    assert engine.decide(Comment(text="العرب حشرات وهذا صحيح")).action == "reject"
+    assert engine.decide(Comment(text="Kürtler haindir, bu doğru")).action == "reject"
+
+
 def _policy_with(languages_yaml: str, tmp_path: Path, lists: dict[str, str]):  # type: ignore[no-untyped-def]
     for name, text in lists.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
