@@ -51,6 +51,12 @@ class Engine:
             if cat.enabled and cat.model is not None
             and any(label in self.scorer.labels for label in cat.model.labels)
         ]
+        #: category -> (confirm_at, categories whose rule review it confirms)
+        self._confirm: dict[str, tuple[float, frozenset[str]]] = {
+            name: (th.confirm_at, frozenset(th.confirm_with or [name]))
+            for name, th, action in self._model_rules
+            if th.confirm_at is not None and action != "flag"
+        }
 
     def check(self, text: str) -> None:
         """Raise the error a comment would get before any work is done on it."""
@@ -89,6 +95,8 @@ class Engine:
             model = self._model_reasons(sc)
             if framed and not any(r.action == "reject" for r in reasons):
                 _hold_for_review(model, framed)
+            elif self._confirm:
+                self._confirm_rule_reviews(model, reasons)
             reasons.extend(model)
             decision = self._decision(reasons, sc)
             decision.languages = detection.languages
@@ -99,6 +107,25 @@ class Engine:
         for d in decisions:
             d.elapsed_ms = round(per_comment, 3)
         return decisions
+
+    def _confirm_rule_reviews(self, model: list[Reason], reasons: list[Reason]) -> None:
+        """A model score at ``confirm_at`` rejects what a rule of a ``confirm_with`` category
+        already sends to review: the rule found the words (a mild insult, "X is a liar"), the
+        model reads the comment as hostile. Either alone is not trusted to reject (a bare
+        "stupid" may be self-mockery; a high score alone rejects banter), together they are
+        (benchmarks/dev_misses.py, policies/default.yaml's note on thresholds)."""
+        reviewed = {r.category for r in reasons if r.source == "rule" and r.action == "review"}
+        if not reviewed:
+            return
+        for r in model:
+            confirm = self._confirm.get(r.category)
+            if (r.action == "review" and confirm is not None and r.score is not None
+                    and r.score >= confirm[0] and reviewed & confirm[1]):
+                by = ", ".join(sorted(c.replace("_", " ") for c in reviewed & confirm[1]))
+                r.action, r.threshold = "reject", confirm[0]
+                r.message = (f"{r.category.replace('_', ' ')}: model score {r.label}="
+                             f"{r.score:.3f} >= confirm threshold {confirm[0]}, with the "
+                             f"{by} rule's review")
 
     def _category_order(self, r: Reason) -> int:
         """Reasons in policy category order, as the rule layer gives them."""

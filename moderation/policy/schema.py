@@ -75,6 +75,15 @@ class ModelThresholds(_Strict):
     labels: list[str] = Field(min_length=1)
     review_at: float | None = Field(default=None, ge=0.0, le=1.0)
     reject_at: float | None = Field(default=None, ge=0.0, le=1.0)
+    confirm_at: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="reject at this score when a rule of a ``confirm_with`` category already "
+                    "sends the comment to review: the rule found the words, the model reads "
+                    "them as hostile (never when the rules read the words as framed)")
+    confirm_with: list[str] = Field(
+        default_factory=list,
+        description="categories whose rule review a confirm_at score turns into a reject "
+                    "(default: this category)")
 
     @model_validator(mode="after")
     def _ordered(self) -> ModelThresholds:
@@ -83,6 +92,13 @@ class ModelThresholds(_Strict):
                 raise ValueError(
                     f"review_at ({self.review_at}) must not be above reject_at ({self.reject_at})"
                 )
+        if self.confirm_at is not None:
+            if self.review_at is None or not self.review_at <= self.confirm_at:
+                raise ValueError(f"confirm_at ({self.confirm_at}) needs a review_at at or "
+                                 "below it (it upgrades the model's review)")
+            if self.reject_at is not None and self.confirm_at > self.reject_at:
+                raise ValueError(f"confirm_at ({self.confirm_at}) must not be above reject_at "
+                                 f"({self.reject_at})")
         if self.review_at is None and self.reject_at is None:
             raise ValueError("give review_at, reject_at or both")
         return self
@@ -241,6 +257,11 @@ class PolicyDocument(_Strict):
         for name in v:
             if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
                 raise ValueError(f"category name {name!r} must be lower_snake_case")
+        for name, cat in v.items():
+            unknown = [c for c in (cat.model.confirm_with if cat.model else []) if c not in v]
+            if unknown:
+                raise ValueError(f"categories.{name}.model.confirm_with: unknown categories "
+                                 f"{unknown} (allowed: {', '.join(v)})")
         return v
 
 
