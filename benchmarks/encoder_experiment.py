@@ -283,6 +283,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         t = ~d
         L.append(f"| {s.name} | {t.sum()} ({y[t].sum()} / {t.sum() - y[t].sum()}) | "
                  + " | ".join(fmt(auc(y[t], sc[n][t])) for n in SYSTEMS) + " |")
+    L += ["", "## AUC difference to the linear model, test half, paired bootstrap 95% interval "
+          "(500 resamples)", "",
+          "| set | encoder - linear | blend-mean - linear | blend-max - linear |",
+          "|---|---:|---:|---:|"]
+    rng = np.random.default_rng(a.seed)
+    for s, _, _, y, d, sc in per_set:
+        yt = y[~d]
+        if not 0 < yt.sum() < len(yt):
+            continue
+        cells = []
+        for n in SYSTEMS[1:]:
+            st, lt = sc[n][~d], sc["linear"][~d]
+            diffs = []
+            for _ in range(500):
+                i = rng.integers(0, len(yt), len(yt))
+                if 0 < yt[i].sum() < len(i):
+                    diffs.append(auc(yt[i], st[i]) - auc(yt[i], lt[i]))  # type: ignore[operator]
+            lo, hi = np.percentile(diffs, [2.5, 97.5])
+            cells.append(f"{auc(yt, st) - auc(yt, lt):+.3f} [{lo:+.3f}, {hi:+.3f}]")  # type: ignore[operator]
+        L.append(f"| {s.name} | " + " | ".join(cells) + " |")
     L += ["", "## F1 of reject, threshold chosen on the set's own dev half (test half)", "",
           "| set | " + " | ".join(SYSTEMS) + " |", "|---|" + "---:|" * len(SYSTEMS)]
     for s, _, _, y, d, sc in per_set:
@@ -320,6 +340,19 @@ def main(argv: Sequence[str] | None = None) -> None:
             pred = sc[n] >= pooled[n]
             L.append(f"| {n} | {fmt(auc(y, sc[n]))} | {pred[y == 1].mean():.1%} | "
                      f"{pred[y == 0].mean():.1%} |")
+        funcs = sorted({r["function"] for r in cases})
+        fn = np.array([r["function"] for r in cases])
+        L += ["", "Per function: share of cases over the pooled threshold (reject cases should "
+              "be high, approve cases low).", "",
+              "| function | expected | cases | " + " | ".join(SYSTEMS) + " |",
+              "|---|---|---:|" + "---:|" * len(SYSTEMS)]
+        for f in funcs:
+            for want in (1, 0):
+                m = (fn == f) & (y == want)
+                if m.any():
+                    L.append(f"| {f} | {'reject' if want else 'approve'} | {m.sum()} | "
+                             + " | ".join(f"{(sc[n][m] >= pooled[n]).mean():.0%}"
+                                          for n in SYSTEMS) + " |")
 
     # speed: batches of 64 held-out news comments in their own order (not length-sorted)
     news = [r.text for s, *_ in per_set if s.folder in ("sfu-constructiveness-toxicity",
