@@ -359,8 +359,10 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         tokens.append(tok)
         return [tok]
     letters = sum(1 for c in core if c.isalpha())
-    if letters < sum(1 for c in core if c in LEET):
-        # "45's", "10x": numbers with a letter or two are not leetspeak.
+    leets = sum(1 for c in core if c in LEET)
+    if letters < leets and (letters < 2 or letters * 2 < leets):
+        # "45's", "10x", "1000km": numbers with a letter or two are not leetspeak; "5h00t"
+        # (two letters among three digits) is.
         leet = leet_alt = core
     else:
         leet = core.translate(_LEET_TABLE)
@@ -398,10 +400,17 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         joined = Token("".join(p.form for p in pieces), pieces[0].start, pieces[-1].end,
                        synthetic=True)
         tokens.append(joined)
-        if all(len(p.form) == 1 for p in pieces):
+        if all(len(p.form) == 1 for p in pieces) and not _is_contraction(leet, pieces):
             joined.synthetic = False
             return [joined]
     return pieces
+
+
+def _is_contraction(leet: str, pieces: list[Token]) -> bool:
+    """``I'm``, ``I'd``: split at the apostrophe as ``you're`` is ("i m", "i d"), so phrase
+    patterns written for "i m going to" see it; joined, they read "im" and "id"."""
+    return (len(pieces) == 2 and pieces[0].form == "i" and pieces[1].form in ("m", "d")
+            and leet[1:-1] in ("'", "\u2019"))
 
 
 def _is_wildcard_word(leet: str) -> bool:

@@ -92,6 +92,19 @@ class Respell(_Strict):
     glue: list[str] = Field(default_factory=list,
                             description="lists of verbs also read when glued to 'i' or 'we'")
     min_length: int = Field(default=5, ge=4, le=12)
+    glue_objects: list[str] = Field(
+        default_factory=list,
+        description="lists of verbs also read when a word of ``objects`` is glued after them "
+                    "('killyou', 'shootthe')")
+    objects: list[str] = Field(default_factory=list,
+                               description="the words read apart when glued after such a verb")
+    glue_be: list[str] = Field(default_factory=list,
+                               description="lists of participles also read when glued to 'be' "
+                                           "('behanged')")
+    skeletons: list[str] = Field(
+        default_factory=list,
+        description="lists whose words of min_length letters or fewer are also read with "
+                    "their inner vowels dropped when no vowel is left ('kll', 'stb')")
 
 
 class TargetAnalysis(_Strict):
@@ -165,7 +178,8 @@ def target_problems(t: TargetAnalysis, policy: PolicyLists, pos: Any, list_names
     if t.refer_back is not None:
         ok &= known_list(t.refer_back, ("targets", "refer_back"))
     if t.respell is not None:
-        for field in ("lists", "exclude", "glue"):
+        for field in ("lists", "exclude", "glue", "glue_objects", "objects", "glue_be",
+                      "skeletons"):
             for i, name in enumerate(getattr(t.respell, field)):
                 known_list(name, ("targets", "respell", field, i))
     if not ok:

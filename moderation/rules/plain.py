@@ -109,8 +109,12 @@ def _chunk(chunk: str) -> _Chunk:
             if _REPEAT3.search(whole):
                 return _NOT_PLAIN_CHUNK  # "a.a.a": a stretch made by joining
             words.append(whole)
-            # letters joined by dots or dashes ("u.s", "i'm") stand as one word
-            form = whole if all(len(p) == 1 for p in pieces) else " ".join(pieces)
+            # letters joined by dots or dashes ("u.s") stand as one word; "i'm" and "i'd"
+            # split as contractions do (normalize._is_contraction)
+            single = all(len(p) == 1 for p in pieces) and not (
+                len(pieces) == 2 and pieces[0] == "i" and pieces[1] in ("m", "d")
+                and core[1:-1] == "'")
+            form = whole if single else " ".join(pieces)
     elif len(core) == 1:
         form = LEET.get(core, core)  # a lone digit is read as a letter ("5" -> "s")
     if _REPEAT3.search(chunk):  # the tokenizer then squashes runs in every form ("1000" -> "10")

@@ -370,10 +370,15 @@ def _respell_table(policy: Policy, spec: Respell, words: frozenset[str]) -> dict
     exclude: set[str] = set()
     for name in spec.exclude:
         exclude.update(policy.words("@" + name))
+    short = {w for name in spec.skeletons for e in policy.words("@" + name) for w in e.split()
+             if w.isalpha() and len(w) <= spec.min_length}
     table: dict[str, str] = {}
     ambiguous: set[str] = set()
     for w in sorted(words):
-        for v in _variants(w, spec.min_length):
+        variants = _variants(w, spec.min_length)
+        if w in short:
+            variants |= _skeletons(w)
+        for v in variants:
             if v in words or v in exclude:
                 continue
             if v in table and table[v] != w:
@@ -386,4 +391,31 @@ def _respell_table(policy: Policy, spec: Respell, words: frozenset[str]) -> dict
             if entry.isalpha():
                 for subject in ("i", "we"):
                     table.setdefault(subject + entry, f"{subject} {entry}")
+    objects = [w for name in spec.objects for w in policy.words("@" + name) if w.isalpha()]
+    for name in spec.glue_objects:
+        for entry in policy.words("@" + name):
+            if entry.isalpha():
+                for obj in objects:
+                    if entry + obj not in exclude:
+                        table.setdefault(entry + obj, f"{entry} {obj}")
+    for name in spec.glue_be:
+        for entry in policy.words("@" + name):
+            if entry.isalpha() and "be" + entry not in exclude:
+                table.setdefault("be" + entry, f"be {entry}")
     return table
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _skeletons(word: str) -> set[str]:
+    """A short word with one or all of its inner vowels dropped, kept only when no vowel is
+    left: "kll" (kill), "stb" (stab), "hng" (hang). A skeleton is rarely a word of its own,
+    which is why short words get no other dropped-letter variant ("hag", "bet")."""
+    inner = [i for i in range(1, len(word) - 1) if word[i] in _VOWELS]
+    out = set()
+    for drop in [[i] for i in inner] + ([inner] if len(inner) > 1 else []):
+        v = "".join(c for i, c in enumerate(word) if i not in drop)
+        if len(v) >= 3 and _VOWELS.isdisjoint(v):
+            out.add(v)
+    return out
