@@ -349,6 +349,9 @@ def tokenize(nt: NormalizedText) -> None:
     nt._stream_tokens = mapping
 
 
+_DIGIT_RUN = re.compile(r"\d{3}")
+
+
 def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) -> list[Token]:
     """Handle a token holding non-letters. Returns the tokens that stand for it in the stream."""
     has_letter = any(c.isalpha() for c in core)
@@ -360,9 +363,9 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         return [tok]
     letters = sum(1 for c in core if c.isalpha())
     leets = sum(1 for c in core if c in LEET)
-    if letters < leets and (letters < 2 or letters * 2 < leets):
-        # "45's", "10x", "1000km": numbers with a letter or two are not leetspeak; "5h00t"
-        # (two letters among three digits) is.
+    if letters < leets and (letters < 2 or letters * 2 < leets or _DIGIT_RUN.search(core)):
+        # "45's", "10x", "100km", "@dave_1984": numbers with a letter or two, or with a run of
+        # three digits, are not leetspeak; "5h00t" (two letters among three digits) is.
         leet = leet_alt = core
     else:
         leet = core.translate(_LEET_TABLE)
