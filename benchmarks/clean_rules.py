@@ -32,15 +32,16 @@ from moderation.policy import load_policy  # noqa: E402
 SETS = ("sfu-constructiveness-toxicity", "civil-comments-autolabel-sample")
 
 
-def decisions(root: Path, rows: int) -> list[tuple[str, str, str, str]]:
-    """(set, text, action, reasons) for the sampled clean rows of every set."""
+def decisions(root: Path, rows: int, violating: bool = False) -> list[tuple[str, str, str, str]]:
+    """(set, text, action, reasons) for the sampled clean rows of every set (``violating``:
+    the violating rows instead, to see whether a new rule reaches real abuse at all)."""
     engine = Engine(load_policy(None), None)
     sets, missing = load_all(root, SETS)
     if missing:
         sys.exit(f"missing data sets under {root}: {', '.join(missing)}")
     out = []
     for s in sets:
-        s.rows = [r for r in s.rows if not r.violating]
+        s.rows = [r for r in s.rows if r.violating == violating]
         sample(s, rows)
         for r in s.rows:
             try:
@@ -60,16 +61,18 @@ def main() -> None:
                     default=Path(os.environ.get("MODERATION_DATASETS",
                                                 ROOT.parent / "shared" / "datasets")))
     ap.add_argument("--rows", type=int, default=3000, help="clean rows per set (0: all)")
+    ap.add_argument("--violating", action="store_true",
+                    help="the sets' violating rows instead of the clean ones")
     ap.add_argument("--save", type=Path, help="write every decision to this CSV")
     ap.add_argument("--compare", type=Path, help="list decisions that differ from this CSV")
     a = ap.parse_args()
-    got = decisions(a.datasets, a.rows)
+    got = decisions(a.datasets, a.rows, a.violating)
     by_set: dict[str, list[str]] = {}
     for name, _, action, _ in got:
         by_set.setdefault(name, []).append(action)
     for name, actions in by_set.items():
         n = len(actions)
-        print(f"{name}: {n} clean rows, rejected {actions.count('reject')} "
+        print(f"{name}: {n} {'violating' if a.violating else 'clean'} rows, rejected {actions.count('reject')} "
               f"({actions.count('reject') / n:.2%}), review {actions.count('review')} "
               f"({actions.count('review') / n:.2%})")
     if a.save:
