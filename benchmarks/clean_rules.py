@@ -72,7 +72,8 @@ def main() -> None:
         by_set.setdefault(name, []).append(action)
     for name, actions in by_set.items():
         n = len(actions)
-        print(f"{name}: {n} {'violating' if a.violating else 'clean'} rows, rejected {actions.count('reject')} "
+        kind = "violating" if a.violating else "clean"
+        print(f"{name}: {n} {kind} rows, rejected {actions.count('reject')} "
               f"({actions.count('reject') / n:.2%}), review {actions.count('review')} "
               f"({actions.count('review') / n:.2%})")
     if a.save:
