@@ -17,6 +17,7 @@ from moderation.languages.coverage import covered_languages
 from moderation.languages.detect import detect, warm
 from moderation.languages.near import NearMatcher
 from moderation.languages.scope import not_covered, scope
+from moderation.languages.unless import PatternUnless
 from moderation.models import Comment, Decision, Reason
 from moderation.normalize import normalize
 from moderation.policy import Policy
@@ -43,6 +44,7 @@ class Engine:
         self.covered = covered_languages(policy)
         self._not_covered_action = policy.doc.languages.not_covered
         self.near = NearMatcher(policy, set(self.rules.categories))
+        self.pattern_unless = PatternUnless(policy, set(self.rules.categories))
         self._order = {name: i for i, name in enumerate(policy.categories)}
         warm()
         self._model_rules = [
@@ -86,6 +88,8 @@ class Engine:
             if self.near.languages and detection.may_be(self.near.languages):
                 reasons.extend(self.near.match(nt))
                 reasons.sort(key=self._category_order)
+            if reasons and self.pattern_unless.rules:
+                reasons = self.pattern_unless.filter(reasons, nt)
             if reasons:
                 reasons = scope(reasons, detection, self.covered)
             uncovered = not_covered(detection, self.covered, self._not_covered_action,

@@ -4,7 +4,9 @@ Arabic, Persian and Sorani attach articles, prepositions and pronouns to the wor
 dog", يا كلب "o dog", كلبك "your dog"); Turkish and Kurmanji add case, plural and person
 suffixes (şerefsizler, şerefsizsin; kûçikê, kûçikno). A list entry ending in ``*`` is a stem and
 is expanded here, once per policy version, into the forms a comment may hold: matching stays
-one set lookup per token. Affixes are written as the language writes them and folded as
+one set lookup per token. Persian -اند/-ند ("they are": وحشی‌اند), Sorani and Persian -تر/-ترین
+(پیسترین "the dirtiest") and Turkish -li/-lu (mikroplu) are there because a predicate is the
+usual place for the insulting word. Affixes are written as the language writes them and folded as
 comments are (moderation.normalize.fold_entry), so ``ة`` and ``ه`` or ``ş`` and ``s`` agree.
 """
 
@@ -15,7 +17,8 @@ from functools import lru_cache
 from moderation.normalize import fold_entry
 
 _PREFIXES: dict[str, tuple[str, ...]] = {
-    "arabic": ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "فال", "لل", "ولل", "يا", "ك"),
+    "arabic": ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "فال", "لل", "ولل", "يا", "ك",
+               "هال", "عال"),  # Levantine هالعرب "these Arabs", عالعرب "on the Arabs"
     "persian": ("", "ب", "و"),
     "sorani": ("", "و", "بە", "لە"),
     "turkish": ("",),
@@ -29,11 +32,12 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
     "arabic": ("", "ه", "ها", "هم", "هن", "ك", "كم", "كن", "ي", "ين", "ون", "ات", "يه", "ا",
                "نا", "تك", "تها", "تهم", "ته", "تي", "يات", "يين", "وا"),
     "persian": ("", "ها", "های", "هایی", "ی", "یی", "ای", "ت", "تو", "ش", "شون", "م", "ان",
-                "ا", "ترین", "تر", "ه", "هه", "ید", "اند"),
+                "ا", "ترین", "تر", "ه", "هه", "ید", "اند", "ند", "هاند", "ن"),
     "sorani": ("", "ە", "ەکە", "ەکان", "ان", "ێک", "ی", "ت", "م", "مان", "تان", "یان", "ن",
                "ەکەت", "ەکانت", "یش", "ێکی", "ەکەی", "ێ", "نە", "ینە", "کە", "کان", "کانی",
                "ەکانی", "ەکانە", "ەکانن", "ێکە", "یەکان", "یەکە", "ییەکان", "ییەکە", "یێک",
-               "یت", "ین", "یە", "ییە", "یی", "ە", "ەن", "ەیت", "ەکەم", "ەکەمان"),
+               "یت", "ین", "یە", "ییە", "یی", "ە", "ەن", "ەیت", "ەکەم", "ەکەمان", "تر", "ترین",
+               "ترن", "تره"),
     "turkish": ("", "ler", "lar", "in", "ın", "un", "ün", "i", "ı", "u", "ü", "e", "a", "de",
                 "da", "den", "dan", "le", "la", "sin", "sın", "sun", "sün", "siniz", "sınız",
                 "lerin", "ların", "leri", "ları", "ce", "ca", "lik", "lık", "ligi", "lığı",
@@ -41,7 +45,8 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
                 "iz", "ız", "lerden", "lardan", "lere", "lara", "ken", "sınız", "siniz",
                 "leriz", "larız", "ciler", "cılar", "lik", "çe", "ça", "tir", "tır", "tur",
                 "tür", "dur", "dür", "lerdir", "lardır", "ine", "ına", "ini", "ını", "inde",
-                "ında", "lerine", "larına", "sın"),
+                "ında", "lerine", "larına", "sın", "li", "lı", "lu", "lü", "ten", "tan", "te",
+                "ta"),
     "kurmanji": ("", "ê", "a", "î", "ên", "an", "ekî", "ek", "in", "e", "yê", "ya", "yî",
                  "yên", "no", "ino", "ina", "ine", "ekê", "ano", "yan", "yano", "yê", "î",
                  "ê", "ekî", "eke", "ên", "ek"),

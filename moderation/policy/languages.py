@@ -61,7 +61,8 @@ def resolve_languages(doc: Any, lists: dict[str, list[str]],
                                     "names under the policy's or this language's 'lists')")
             for i, pat in enumerate(lc.patterns):
                 loc = locate(where + ("patterns", i, "pattern"))
-                missing = [n for n in PLACEHOLDER.findall(pat.pattern) if "@" + n not in lists]
+                missing = [n for n in [*PLACEHOLDER.findall(pat.pattern), *pat.unless]
+                           if "@" + n not in lists]
                 if missing:
                     problems.append(f"{loc}: pattern {pat.id!r} uses unknown list(s) "
                                     f"{', '.join(missing)}")

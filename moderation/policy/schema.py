@@ -194,12 +194,28 @@ class NearRule(_Strict):
         return [v] if isinstance(v, str) else v
 
 
+class LanguagePatternRule(PatternRule):
+    """A covered language's pattern. A pattern that names a group ("X are not human", "X must
+    be burned") is the same abuse a near rule finds, so it takes the near rules' ``unless``:
+    a word of those lists in the sentence, or anywhere in the comment when the match is quoted,
+    stops it (reporting and condemning, moderation.languages.unless)."""
+
+    unless: str | list[str] = Field(
+        default_factory=list, description="named lists: a word of these in the sentence "
+        "stops the pattern (reporting, condemning)")
+
+    @field_validator("unless", mode="after")
+    @classmethod
+    def _one_or_many(cls, v: str | list[str]) -> list[str]:
+        return [v] if isinstance(v, str) else v
+
+
 class LanguageCategory(_Strict):
     """One language's additions to a policy category: its lists, patterns and allowed words.
     Entries and patterns are folded as comments are (see moderation.normalize.fold_entry)."""
 
     words: list[WordSource] = Field(default_factory=list)
-    patterns: list[PatternRule] = Field(default_factory=list)
+    patterns: list[LanguagePatternRule] = Field(default_factory=list)
     near: list[NearRule] = Field(default_factory=list)
     allow: list[str] = Field(default_factory=list, description="words never matched")
 

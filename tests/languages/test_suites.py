@@ -44,7 +44,7 @@ APPROVE_FUNCTIONS = {"ident_neutral", "ident_pos", "reporting", "counter_quote",
                      "neutral_word", "neutral"}
 
 
-@pytest.mark.parametrize("folder", ["fresh", "fresh2"])
+@pytest.mark.parametrize("folder", ["fresh", "fresh2", "extra"])
 def test_held_out_cases_are_well_formed(folder: str) -> None:
     """Shape only: the held-out batches judge the lists, so no target is asserted on them
     (their figures: benchmarks/eval_languages.py, docs/evaluation.md)."""
@@ -57,3 +57,19 @@ def test_held_out_cases_are_well_formed(folder: str) -> None:
                 "approve" if r["function"] in APPROVE_FUNCTIONS else None)
             assert r["expected"] == side, (code, r["id"], r["function"], r["expected"])
             assert r["text"].strip() == r["text"] and r["text"], (code, r["id"])
+
+
+@pytest.mark.parametrize("code", SUITES)
+def test_extra_phrasings(engine: Engine, code: str) -> None:
+    """tests/languages/extra/: other dialects, inflections, verbs and channels than the own
+    suites (issue 15's second held-out batch missed them); written before the lists were
+    broadened, then used to broaden them, so held to the suite targets like the own suites."""
+    rows = read_suite(f"extra/{code}")
+    decisions = engine.decide_batch([Comment(text=r["text"]) for r in rows])
+    hateful = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
+               if r["expected"] == "reject"]
+    contrasts = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
+                 if r["expected"] == "approve"]
+    assert len(hateful) >= 20 and len(contrasts) >= 10, code
+    assert sum(hateful) / len(hateful) >= 0.70, code
+    assert sum(contrasts) / len(contrasts) <= 0.10, code
