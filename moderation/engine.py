@@ -102,8 +102,7 @@ class Engine:
             elif self._confirm:
                 self._confirm_rule_reviews(model, reasons)
             reasons.extend(model)
-            decision = self._decision(reasons, sc)
-            decision.languages = detection.languages
+            decision = self._decision(reasons, sc, detection.languages)
             if decision.action == "review":
                 self._explain(comment.text, decision.reasons)
             decisions.append(decision)
@@ -171,7 +170,8 @@ class Engine:
         for r in model:
             r.evidence = list(spans.get(r.label or "", []))
 
-    def _decision(self, reasons: list[Reason], scores: dict[str, float]) -> Decision:
+    def _decision(self, reasons: list[Reason], scores: dict[str, float],
+                  languages: list[str]) -> Decision:
         worst = max((_SEVERITY[r.action] for r in reasons), default=0)
         action = {2: "reject", 1: "review"}.get(worst, "approve")
         return Decision(
@@ -182,6 +182,7 @@ class Engine:
             policy_version=self.policy.version,
             engine_version=ENGINE_VERSION,
             scorer=self.scorer.name,
+            languages=languages,
         )
 
 

@@ -59,6 +59,21 @@ for _lang, _words in LATIN_FUNCTION_WORDS.items():
         _FUNCTION_WORD_LANGS[_w] = (*_FUNCTION_WORD_LANGS.get(_w, ()), _lang)
 _FUNCTION_WORD_LANGS_B = {w.encode("ascii"): v for w, v in _FUNCTION_WORD_LANGS.items()
                           if w.isascii()}
+# The words as sets: a comment's words are intersected with them in C, so only the few function
+# words a comment has reach the Python loop (an English comment's other 40-odd words do not).
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LANGS)
+_FUNCTION_WORDS_B = frozenset(_FUNCTION_WORD_LANGS_B)
+# Ties go to the language listed first (English): the winner must not depend on the order a
+# set of words happens to iterate in, which changes with every process's hash seed.
+_LATIN_RANK = {lang: -i for i, lang in enumerate(LATIN_FUNCTION_WORDS)}
+_NOT_DIGITS = bytes(c for c in range(256) if not 48 <= c <= 57)
+# The same index for the C loop (moderation/rules/native/_plainscan.c, function_words): each
+# ASCII function word packed into a little-endian uint64 (none is longer than 8 letters),
+# sorted, with the languages of each at the same position.
+_PACKED = sorted((int.from_bytes(w, "little"), w) for w in _FUNCTION_WORD_LANGS_B)
+assert all(len(w) <= 8 for _, w in _PACKED), "the C loop packs function words into 8 bytes"
+_PACKED_KEYS = b"".join(k.to_bytes(8, "little") for k, _ in _PACKED)
+_PACKED_LANGS = tuple(_FUNCTION_WORD_LANGS_B[w] for _, w in _PACKED)
 # bytes: letters kept, everything else a space (the text is already lower case)
 _ASCII_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 # Letters that point at one Latin-script language (each occurrence adds this much).
@@ -84,6 +99,7 @@ _ARABIC_LETTERS = frozenset("ةىيك")
 _SENTENCE = re.compile(r"[^.!?؟\n]+")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:[0-9][^\W\d_]*)*|[0-9]+[^\W\d_]+")
 _DIGIT = re.compile(r"[0-9]")
+_ARABIZI_NEAR = re.compile(r"[a-z][23579]|[23579][a-z]")  # what every _ARABIZI_DIGIT match has
 _ARABIZI_DIGIT = re.compile(r"[a-z][23579][a-z]|\b[23579][a-z]{2}|[a-z]{2}[23579]\b")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -121,6 +137,8 @@ class Detection:
     @property
     def languages(self) -> list[str]:
         """The languages seen, most text first; ``und`` only when nothing else was."""
+        if len(self.sentences) == 1:  # most comments
+            return [self.sentences[0].language]
         weight: dict[str, int] = {}
         for s in self.sentences:
             weight[s.language] = weight.get(s.language, 0) + (s.end - s.start)
@@ -178,14 +196,12 @@ def _sentence(part: str, start: int, end: int) -> Sentence:
     if part.isascii():
         lang, cands = _latin(part.lower(), ascii_only=True)
         return Sentence(start, end, lang, cands)
-    n_arabic = len(_ARABIC_SCRIPT.findall(part))
-    n_latin = len(_LATIN_LETTER.findall(part))
+    n_arabic, n_latin, n_cyrillic = _script_counts(part)
     if n_arabic and n_arabic >= n_latin:
         lang, cands = _arabic_script(part)
         if n_latin >= 4:  # mixed: English (or other) words inside an Arabic-script sentence
             cands = cands | _latin(part.lower(), ascii_only=False)[1]
         return Sentence(start, end, lang, cands)
-    n_cyrillic = len(_CYRILLIC.findall(part))
     if n_cyrillic > n_latin:
         lang = "uk" if re.search(r"[іїєґІЇЄҐ]", part) else "ru"
         return Sentence(start, end, lang, frozenset({lang}))
@@ -202,14 +218,15 @@ def _sentence(part: str, start: int, end: int) -> Sentence:
 
 def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
     scores: dict[str, float] = {}
-    if ascii_only:  # bytes: one C-level translate and split (a third of a regex's time)
-        words: set[Any] = set(low.encode("ascii").translate(_ASCII_LETTERS).split())
-        index: dict[Any, tuple[str, ...]] = _FUNCTION_WORD_LANGS_B
+    langs_of_words: list[tuple[str, ...]]
+    if ascii_only:
+        langs_of_words, digits = _function_words(low)  # digits: only ones Arabizi may use
     else:
-        words = set(_LATIN_WORD.findall(low))
-        index = _FUNCTION_WORD_LANGS
-    for word in words:
-        for lang in index.get(word, ()):
+        langs_of_words = [_FUNCTION_WORD_LANGS[w]
+                          for w in _FUNCTION_WORDS.intersection(_LATIN_WORD.findall(low))]
+        digits = _DIGIT.search(low) is not None
+    for langs in langs_of_words:
+        for lang in langs:
             scores[lang] = scores.get(lang, 0.0) + 1.0
     if not ascii_only:
         for ch, pointers in _LATIN_LETTERS.items():
@@ -217,20 +234,54 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
             if k:
                 for lang, w in pointers:
                     scores[lang] = scores.get(lang, 0.0) + w * min(k, 4)
-    if _DIGIT.search(low):
+    if digits:
         # digits for letters (3 = ع, 7 = ح): one such word is weak evidence ("y2k", "5th")
         found = len(_ARABIZI_DIGIT.findall(low))
         if found:
             scores["ar"] = scores.get("ar", 0.0) + (0.75 if found == 1 else 1.5)
     if not scores:
         return _weak_latin(low, "en" if ascii_only else UNDETERMINED), frozenset()
-    best = max(scores, key=lambda k: scores[k])
+    best = max(scores, key=lambda k: (scores[k], _LATIN_RANK[k]))
     top = scores[best]
     if top <= 1.0:  # one function word ("para", "de"): too little to rule others out
         return _weak_latin(low, best if not ascii_only else "en"), frozenset()
     # A language with a fraction of the winner's evidence is a stray shared word ("in" is
     # English and Kurmanji, "de" half of Europe), not a second language.
     return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top)
+
+
+def _function_words_python(low: str) -> tuple[list[tuple[str, ...]], bool]:
+    """An ASCII text's distinct function words (as the languages of each), and whether it may
+    have Arabizi (a digit 2, 3, 5, 7 or 9 touching a letter, as every _ARABIZI_DIGIT match has).
+    Bytes: one C-level translate and split (a third of a regex's time)."""
+    raw = low.encode("ascii")
+    hits = _FUNCTION_WORDS_B.intersection(raw.translate(_ASCII_LETTERS).split())
+    arabizi = bool(raw.translate(None, _NOT_DIGITS)) and _ARABIZI_NEAR.search(low) is not None
+    return [_FUNCTION_WORD_LANGS_B[w] for w in hits], arabizi
+
+
+def _script_counts_python(part: str) -> tuple[int, int, int]:
+    """How many Arabic-script, Latin and Cyrillic characters the text has."""
+    return (len(_ARABIC_SCRIPT.findall(part)), len(_LATIN_LETTER.findall(part)),
+            len(_CYRILLIC.findall(part)))
+
+
+def _function_words_c(low: str) -> tuple[list[tuple[str, ...]], bool]:
+    """The same in C (no Python object per word): about a tenth of the Python version's
+    instructions on a 50-word comment, which every English comment pays."""
+    found: tuple[list[tuple[str, ...]], bool] = _plainscan.function_words(
+        low, _PACKED_KEYS, _PACKED_LANGS)
+    return found
+
+
+try:
+    import moderation.rules.native._plainscan as _plainscan  # type: ignore[import-not-found]
+except ImportError:  # no C compiler at install: the Python loops
+    _function_words = _function_words_python
+    _script_counts = _script_counts_python
+else:
+    _function_words = _function_words_c
+    _script_counts = _plainscan.script_counts
 
 
 # What py3langid may answer for a short Latin-script text, and the site's code for it.

@@ -1,5 +1,6 @@
 /* The per-comment loops of the plain-comment path (moderation/rules/plain.py and the pattern
- * prefilter's any_match in phrases.py), in C.
+ * prefilter's any_match in phrases.py), and the function-word count of language detection for
+ * an ASCII comment (moderation/languages/detect.py), in C.
  *
  * scan(folded, cache) walks the whitespace-separated chunks of a folded comment and looks each
  * one up in the chunk cache that plain.py fills: a dict chunk -> (code, fragment, terms, marks).
@@ -14,6 +15,8 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 static PyObject *
 scan(PyObject *self, PyObject *args)
@@ -277,11 +280,136 @@ done:
     return result;
 }
 
+#define IS_ASCII_LETTER(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+
+/* function_words(text, keys, values) -> (list of values, arabizi)
+ *
+ * The whole-comment step of language detection for an ASCII comment
+ * (moderation/languages/detect.py, _latin): its words are its runs of ASCII letters, lower-cased;
+ * each distinct word that is a function word gives, once, the value at its key's position (the
+ * languages it is a function word of). ``keys`` is the function words packed as sorted
+ * little-endian uint64s (a word of up to 8 letters, zero padded; longer words are never function
+ * words), looked up by binary search without making a Python object per word. ``has_digit``:
+ * whether the text has an ASCII digit (Arabizi is only looked for then). The pure-Python version
+ * is detect._function_words_python (tests/languages/test_fast_detection.py checks they agree).
+ */
+static PyObject *
+function_words(PyObject *self, PyObject *args)
+{
+    PyObject *text, *values;
+    const char *keys;
+    Py_ssize_t keys_len;
+    if (!PyArg_ParseTuple(args, "Uy#O!:function_words", &text, &keys, &keys_len,
+                          &PyTuple_Type, &values))
+        return NULL;
+    if (!PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "function_words takes ASCII text only");
+        return NULL;
+    }
+    Py_ssize_t nkeys = keys_len / 8;
+    if (keys_len % 8 || PyTuple_GET_SIZE(values) != nkeys) {
+        PyErr_SetString(PyExc_ValueError, "keys must be 8 bytes per value");
+        return NULL;
+    }
+    unsigned char *seen = PyMem_Calloc(nkeys ? nkeys : 1, 1);
+    PyObject *found = PyList_New(0);
+    if (!seen || !found) {
+        PyMem_Free(seen);
+        Py_XDECREF(found);
+        return PyErr_NoMemory();
+    }
+    const unsigned char *s = (const unsigned char *)PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int arabizi = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+            if (!arabizi && (c == '2' || c == '3' || c == '5' || c == '7' || c == '9')
+                && ((i > 0 && IS_ASCII_LETTER(s[i - 1]))
+                    || (i + 1 < n && IS_ASCII_LETTER(s[i + 1]))))
+                arabizi = 1;
+            i++;
+            continue;
+        }
+        uint64_t key = 0;
+        Py_ssize_t len = 0;
+        while (i < n) {
+            c = s[i];
+            if (c >= 'A' && c <= 'Z')
+                c += 'a' - 'A';
+            else if (!(c >= 'a' && c <= 'z'))
+                break;
+            if (len < 8)
+                key |= (uint64_t)c << (8 * len);
+            len++;
+            i++;
+        }
+        if (len > 8)
+            continue;
+        Py_ssize_t lo = 0, hi = nkeys;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            uint64_t k;
+            memcpy(&k, keys + 8 * mid, 8);
+            if (k < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < nkeys && !seen[lo]) {
+            uint64_t k;
+            memcpy(&k, keys + 8 * lo, 8);
+            if (k == key) {
+                seen[lo] = 1;
+                if (PyList_Append(found, PyTuple_GET_ITEM(values, lo)) < 0) {
+                    PyMem_Free(seen);
+                    Py_DECREF(found);
+                    return NULL;
+                }
+            }
+        }
+    }
+    PyMem_Free(seen);
+    return Py_BuildValue("(NO)", found, arabizi ? Py_True : Py_False);
+}
+
+/* script_counts(text) -> (arabic, latin, cyrillic): how many of the text's characters are in
+ * detect.py's _ARABIC_SCRIPT, _LATIN_LETTER and _CYRILLIC classes (the same ranges), counted in
+ * one pass instead of three regex findall lists of one-character strings.
+ */
+static PyObject *
+script_counts(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:script_counts", &text))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t arabic = 0, latin = 0, cyrillic = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F))
+            latin++;
+        else if ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F)
+                 || (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF))
+            arabic++;
+        else if (c >= 0x400 && c <= 0x4FF)
+            cyrillic++;
+    }
+    return Py_BuildValue("(nnn)", arabic, latin, cyrillic);
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(words, by_word, always, literals, triggers, stream) -> pattern positions"},
     {"scan", scan, METH_VARARGS,
      "scan(folded, cache) -> (codes, stream, terms, marks), or the list of uncached chunks"},
+    {"function_words", function_words, METH_VARARGS,
+     "function_words(text, keys, values) -> (values of the ASCII text's function words, arabizi)"},
+    {"script_counts", script_counts, METH_VARARGS,
+     "script_counts(text) -> (Arabic-script, Latin-letter, Cyrillic characters)"},
     {NULL, NULL, 0, NULL},
 };
 
