@@ -24,6 +24,7 @@ Turkish swear word that is also an English word ("got") is not read in an Englis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -148,8 +149,10 @@ class Detection:
 
     def may_be(self, languages: set[str] | frozenset[str]) -> bool:
         """Could any sentence be in one of these languages (a candidate, or nothing known)?"""
-        return any(not s.candidates or not languages.isdisjoint(s.candidates)
-                   for s in self.sentences)
+        for s in self.sentences:  # a loop, not any(generator): it runs for every comment
+            if not s.candidates or not languages.isdisjoint(s.candidates):
+                return True
+        return False
 
     def sentence_at(self, index: int) -> Sentence | None:
         """The sentence holding character ``index`` of the comment."""
@@ -217,18 +220,13 @@ def _sentence(part: str, start: int, end: int) -> Sentence:
 
 
 def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
-    scores: dict[str, float] = {}
-    langs_of_words: list[tuple[str, ...]]
+    scores: dict[str, float]
     if ascii_only:
-        langs_of_words, digits = _function_words(low)  # digits: only ones Arabizi may use
+        scores, digits = _function_words(low)  # digits: only ones Arabizi may use
     else:
-        langs_of_words = [_FUNCTION_WORD_LANGS[w]
-                          for w in _FUNCTION_WORDS.intersection(_LATIN_WORD.findall(low))]
+        scores = _count(_FUNCTION_WORD_LANGS[w]
+                        for w in _FUNCTION_WORDS.intersection(_LATIN_WORD.findall(low)))
         digits = _DIGIT.search(low) is not None
-    for langs in langs_of_words:
-        for lang in langs:
-            scores[lang] = scores.get(lang, 0.0) + 1.0
-    if not ascii_only:
         for ch, pointers in _LATIN_LETTERS.items():
             k = low.count(ch)
             if k:
@@ -250,14 +248,23 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
     return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top)
 
 
-def _function_words_python(low: str) -> tuple[list[tuple[str, ...]], bool]:
-    """An ASCII text's distinct function words (as the languages of each), and whether it may
-    have Arabizi (a digit 2, 3, 5, 7 or 9 touching a letter, as every _ARABIZI_DIGIT match has).
-    Bytes: one C-level translate and split (a third of a regex's time)."""
+def _count(langs_of_words: Iterable[tuple[str, ...]]) -> dict[str, float]:
+    """Each language's number of distinct function words."""
+    scores: dict[str, float] = {}
+    for langs in langs_of_words:
+        for lang in langs:
+            scores[lang] = scores.get(lang, 0.0) + 1.0
+    return scores
+
+
+def _function_words_python(low: str) -> tuple[dict[str, float], bool]:
+    """An ASCII text's function-word count per language, and whether it may have Arabizi (a
+    digit 2, 3, 5, 7 or 9 touching a letter, as every _ARABIZI_DIGIT match has). Bytes: one
+    C-level translate and split (a third of a regex's time)."""
     raw = low.encode("ascii")
     hits = _FUNCTION_WORDS_B.intersection(raw.translate(_ASCII_LETTERS).split())
     arabizi = bool(raw.translate(None, _NOT_DIGITS)) and _ARABIZI_NEAR.search(low) is not None
-    return [_FUNCTION_WORD_LANGS_B[w] for w in hits], arabizi
+    return _count(_FUNCTION_WORD_LANGS_B[w] for w in hits), arabizi
 
 
 def _script_counts_python(part: str) -> tuple[int, int, int]:
@@ -266,10 +273,9 @@ def _script_counts_python(part: str) -> tuple[int, int, int]:
             len(_CYRILLIC.findall(part)))
 
 
-def _function_words_c(low: str) -> tuple[list[tuple[str, ...]], bool]:
-    """The same in C (no Python object per word): about a tenth of the Python version's
-    instructions on a 50-word comment, which every English comment pays."""
-    found: tuple[list[tuple[str, ...]], bool] = _plainscan.function_words(
+def _function_words_c(low: str) -> tuple[dict[str, float], bool]:
+    """The same in C (no Python object per word), which every English comment pays."""
+    found: tuple[dict[str, float], bool] = _plainscan.function_words(
         low, _PACKED_KEYS, _PACKED_LANGS)
     return found
 

@@ -282,12 +282,12 @@ done:
 
 #define IS_ASCII_LETTER(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
-/* function_words(text, keys, values) -> (list of values, arabizi)
+/* function_words(text, keys, values) -> ({language: count}, arabizi)
  *
  * The whole-comment step of language detection for an ASCII comment
  * (moderation/languages/detect.py, _latin): its words are its runs of ASCII letters, lower-cased;
- * each distinct word that is a function word gives, once, the value at its key's position (the
- * languages it is a function word of). ``keys`` is the function words packed as sorted
+ * each distinct word that is a function word counts 1.0 for every language of the tuple at its
+ * key's position in ``values`` (the languages it is a function word of). ``keys`` is the function words packed as sorted
  * little-endian uint64s (a word of up to 8 letters, zero padded; longer words are never function
  * words), looked up by binary search without making a Python object per word. ``has_digit``:
  * whether the text has an ASCII digit (Arabizi is only looked for then). The pure-Python version
@@ -312,7 +312,7 @@ function_words(PyObject *self, PyObject *args)
         return NULL;
     }
     unsigned char *seen = PyMem_Calloc(nkeys ? nkeys : 1, 1);
-    PyObject *found = PyList_New(0);
+    PyObject *found = PyDict_New();
     if (!seen || !found) {
         PyMem_Free(seen);
         Py_XDECREF(found);
@@ -362,16 +362,35 @@ function_words(PyObject *self, PyObject *args)
             memcpy(&k, keys + 8 * lo, 8);
             if (k == key) {
                 seen[lo] = 1;
-                if (PyList_Append(found, PyTuple_GET_ITEM(values, lo)) < 0) {
-                    PyMem_Free(seen);
-                    Py_DECREF(found);
-                    return NULL;
+                PyObject *langs = PyTuple_GET_ITEM(values, lo);
+                if (!PyTuple_Check(langs)) {
+                    PyErr_SetString(PyExc_TypeError, "values must be tuples of languages");
+                    goto fail;
+                }
+                for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(langs); j++) {
+                    PyObject *lang = PyTuple_GET_ITEM(langs, j);
+                    PyObject *old = PyDict_GetItemWithError(found, lang);
+                    double count = 1.0;
+                    if (old != NULL)
+                        count += PyFloat_AsDouble(old);
+                    else if (PyErr_Occurred())
+                        goto fail;
+                    PyObject *value = PyFloat_FromDouble(count);
+                    if (value == NULL || PyDict_SetItem(found, lang, value) < 0) {
+                        Py_XDECREF(value);
+                        goto fail;
+                    }
+                    Py_DECREF(value);
                 }
             }
         }
     }
     PyMem_Free(seen);
     return Py_BuildValue("(NO)", found, arabizi ? Py_True : Py_False);
+fail:
+    PyMem_Free(seen);
+    Py_DECREF(found);
+    return NULL;
 }
 
 /* script_counts(text) -> (arabic, latin, cyrillic): how many of the text's characters are in
@@ -407,7 +426,7 @@ static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(folded, cache) -> (codes, stream, terms, marks), or the list of uncached chunks"},
     {"function_words", function_words, METH_VARARGS,
-     "function_words(text, keys, values) -> (values of the ASCII text's function words, arabizi)"},
+     "function_words(text, keys, values) -> ({language: function words}, arabizi)"},
     {"script_counts", script_counts, METH_VARARGS,
      "script_counts(text) -> (Arabic-script, Latin-letter, Cyrillic characters)"},
     {NULL, NULL, 0, NULL},
