@@ -243,3 +243,25 @@ def test_model_reasons_carry_the_words_as_evidence() -> None:
         Comment(text="Typical lefty nonsense, pure garbage"))
     assert rejected.action == "reject"
     assert [r.evidence for r in rejected.reasons if r.source == "model"] == [[], []]
+
+
+def test_ascii_hint_search_finds_what_the_full_one_finds() -> None:
+    """The Kurdish-word mask looks for its hints in ASCII text with a shorter regex (speed); it
+    must find a hint exactly where the full one does."""
+    import csv
+    import itertools
+    from pathlib import Path
+
+    from moderation.scorers import text_prep as tp
+
+    hints = ["kurd", "pkk", "hdp", "ypg", "ypj", "pyd", "pjak", "peshm", "rojava", "calan"]
+    near = ["kur", "pk", "hd", "yp", "py", "pja", "pesh", "roja", "cala", "pe", "k", "p", "y"]
+    texts = ["".join(p) for p in itertools.product(hints + near + ["", " x"], repeat=2)]
+    root = Path(__file__).resolve().parents[1]
+    with open(root / "tests/functional/cases.csv", encoding="utf-8", newline="") as f:
+        texts += [tp.prepare_unmasked(row["text"]) for row in csv.DictReader(f)]
+    texts = [t for t in texts if t.isascii()]
+    assert len(texts) > 1000
+    assert [t for t in texts if bool(tp._KURDISH_HINT_ASCII.search(t))
+            != bool(tp._KURDISH_HINT.search(t))] == []
+    assert sum(bool(tp._KURDISH_HINT.search(t)) for t in texts) > 50

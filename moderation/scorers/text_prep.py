@@ -102,9 +102,14 @@ _KURDISH_HINT = re.compile(
 )
 
 
+# The hints an ASCII text can hold, factored by first letter: sre then tries one branch per k, p,
+# h, y, r or c instead of all of them (a third of the search's time on an English comment).
+_KURDISH_HINT_ASCII = re.compile(r"kurd|p(?:kk|yd|jak|eshm)|hdp|yp[gj]|rojava|calan")
+
+
 def mask_group_terms(text: str) -> str:
     """Drop the Kurdish identity and political words listed above from prepared text."""
-    if not _KURDISH_HINT.search(text):
+    if not (_KURDISH_HINT_ASCII if text.isascii() else _KURDISH_HINT).search(text):
         return text
     return " ".join(_KURDISH_TERMS.sub(" ", text).split())
 
