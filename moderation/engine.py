@@ -88,7 +88,7 @@ class Engine:
             if self.near.languages and detection.may_be(self.near.languages):
                 reasons.extend(self.near.match(nt))
                 reasons.sort(key=self._category_order)
-            if reasons and self.pattern_unless.rules:
+            if reasons and (self.pattern_unless.rules or self.pattern_unless.quoted):
                 reasons = self.pattern_unless.filter(reasons, nt)
             if reasons:
                 reasons = scope(reasons, detection, self.covered)

@@ -4,6 +4,13 @@ Near rules drop abuse in a sentence holding a word of their ``unless`` lists ("s
 "we condemn") and quoted abuse condemned anywhere in the comment. A pattern that names a group
 ("X are not human", "X must be burned") is the same abuse in a form a pair of words cannot
 express, so it gets the same treatment here, after the phrase patterns have matched.
+
+Word lists (insults, slurs, profanity) and the aimed-insult near rules have no ``unless``: their
+words offend in any context. Quoted in a comment that condemns them ("he wrote «ابن الكلب»,
+shameful"; a victim's «they called me "pis Suriyeli"») they are held for review instead of
+rejected: counter-speech is read from words, not meaning (a comment can quote an insult and
+carry a condemning word while still meaning it), so a person decides rather than the rule
+approving.
 """
 
 from __future__ import annotations
@@ -19,13 +26,29 @@ if TYPE_CHECKING:
     from moderation.policy import Policy
 
 
+#: categories whose language word lists (and near rules without ``unless``) are abuse that can
+#: be quoted to condemn it; promotion and threat words are not held by quotation alone
+QUOTABLE = frozenset({"profanity", "vulgarity", "personal_attack", "racism", "sexism",
+                      "homophobia", "xenophobia"})
+
+_Stop = tuple[frozenset[str], tuple[tuple[str, ...], ...]]
+
+
 class PatternUnless:
-    """Rule id -> (word forms, phrases) of the lists that stop that language pattern."""
+    """Rule id -> (word forms, phrases) of the lists that stop that language pattern; and
+    ``quoted``: rule id of a word list or aimed-insult near rule -> the language's counter
+    words (every ``unless`` list of its rules), which hold its quoted hits for review."""
 
     def __init__(self, policy: Policy, enabled: set[str] | frozenset[str]) -> None:
-        self.rules: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]] = {}
+        self.rules: dict[str, _Stop] = {}
+        self.quoted: dict[str, _Stop] = {}
         for code, lang in policy.doc.languages.covered.items():
             forms = _FormCache(policy, lang.morphology)
+            counter: set[str] = set()
+            for lc in lang.categories.values():
+                counter.update(u for r in (*lc.near, *lc.patterns) for u in r.unless)
+            stop: _Stop = (frozenset().union(*(forms(u) for u in sorted(counter))),
+                           tuple(x for u in sorted(counter) for x in forms.phrases(u)))
             for cname, lc in lang.categories.items():
                 if cname not in enabled:
                     continue
@@ -34,10 +57,18 @@ class PatternUnless:
                         self.rules[f"{cname}.{code}.{p.id}"] = (
                             frozenset().union(*(forms(u) for u in p.unless)),
                             tuple(x for u in p.unless for x in forms.phrases(u)))
+                if cname in QUOTABLE and counter:
+                    if lc.words:
+                        self.quoted[f"{cname}.{code}.words"] = stop
+                    for r in lc.near:
+                        if not r.unless:
+                            self.quoted[f"{cname}.{code}.{r.id}"] = stop
 
     def filter(self, reasons: list[Reason], nt: NormalizedText) -> list[Reason]:
         """The reasons, without the evidence of such patterns in reporting or condemning
         sentences; a reason left without evidence goes."""
+        if self.quoted and any(r.rule_id in self.quoted for r in reasons):
+            reasons = self._hold_quoted(reasons, nt)
         if not self.rules or not any(r.rule_id in self.rules for r in reasons):
             return reasons
         sentences = [(toks[0].start, toks[-1].end, toks) for toks in _sentences(nt)]
@@ -61,6 +92,33 @@ class PatternUnless:
                 kept.append(r if len(evidence) == len(r.evidence)
                             else r.model_copy(update={"evidence": evidence}))
         return kept
+
+
+    def _hold_quoted(self, reasons: list[Reason], nt: NormalizedText) -> list[Reason]:
+        """Word-list and aimed-insult hits inside quotation marks, in a comment holding a
+        counter word of their language, go to review; other hits of the same rule still
+        reject, so quoting one insult does not cover another said outright."""
+        sentences = [toks for toks in _sentences(nt)]
+        out: list[Reason] = []
+        for r in reasons:
+            stop = self.quoted.get(r.rule_id or "")
+            if stop is None or r.action != "reject":
+                out.append(r)
+                continue
+            words, phrases = stop
+            held = [e for e in r.evidence if quoted_span(nt.original, e.start, e.end)]
+            if not held or not any(_stops(toks, words, phrases) for toks in sentences):
+                out.append(r)
+                continue
+            said = [e for e in r.evidence if e not in held]
+            if said:
+                out.append(r.model_copy(update={"evidence": said}))
+            out.append(r.model_copy(update={
+                "action": "review", "evidence": held,
+                "message": (r.message + " " if r.message else "") + (
+                    "(held for review, not rejected: quoted in a comment that reports or "
+                    "condemns it)")}))
+        return out
 
 
 def _stops(toks: list[Token], words: frozenset[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
