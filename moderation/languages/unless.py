@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     from moderation.policy import Policy
 
 
-#: categories whose language word lists (and near rules without ``unless``) are abuse that can
-#: be quoted to condemn it; promotion and threat words are not held by quotation alone
+#: categories whose language word lists (and near rules without ``unless``: aimed insults,
+#: "I will kill you") are abuse that can be quoted to condemn or report it; promotion is not
 QUOTABLE = frozenset({"profanity", "vulgarity", "personal_attack", "racism", "sexism",
-                      "homophobia", "xenophobia"})
+                      "homophobia", "xenophobia", "threat"})
 
 _Stop = tuple[frozenset[str], tuple[tuple[str, ...], ...]]
 
