@@ -17,6 +17,8 @@ PAIRS = [
     ("عەرەبەکان مرۆڤ نین", "ئەوەی دەڵێت عەرەبەکان مرۆڤ نین ڕەگەزپەرستە"),
     ("Suriyelileri kovmak lazım", '"Suriyelileri kovmak lazım" diyenler ırkçıdır'),
     ("خانه‌های عرب‌ها را آتش بزنید", "شعار «خانه‌های عرب‌ها را آتش بزنید» را محکوم می‌کنیم"),
+    ("کردها را نابود کنید", "«کردها را نابود کنید» شعار نژادپرستانه است"),
+    ("فارسەکان لەناو ببەن", "ئەوەی دەڵێت فارسەکان لەناو ببەن ڕەگەزپەرستە"),
 ]
 
 
@@ -30,3 +32,9 @@ def test_pattern_stops_where_condemned(engine: Engine, abuse: str, condemned: st
 def test_quoted_and_condemned_in_another_sentence(engine: Engine) -> None:
     assert engine.decide(Comment(text="«الشيعة ليسوا بشرا». هذا كلام عنصري")).action == "approve"
     assert engine.decide(Comment(text="الشيعة ليسوا بشرا. اليوم الجو جميل")).action == "reject"
+
+
+def test_expulsion_reported_in_the_past_is_not_a_call(engine: Engine) -> None:
+    """The imperative patterns ("throw X out") do not read news of what was done."""
+    assert engine.decide(Comment(text="افغانی‌ها را اخراج کردند")).action == "approve"
+    assert engine.decide(Comment(text="تم طرد اللاجئين من المخيم")).action == "approve"
