@@ -403,17 +403,19 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         joined = Token("".join(p.form for p in pieces), pieces[0].start, pieces[-1].end,
                        synthetic=True)
         tokens.append(joined)
-        if all(len(p.form) == 1 for p in pieces) and not _is_contraction(leet, pieces):
+        if all(len(p.form) == 1 for p in pieces) and not is_contraction(
+                leet, [p.form for p in pieces]):
             joined.synthetic = False
             return [joined]
     return pieces
 
 
-def _is_contraction(leet: str, pieces: list[Token]) -> bool:
+def is_contraction(core: str, pieces: list[str]) -> bool:
     """``I'm``, ``I'd``: split at the apostrophe as ``you're`` is ("i m", "i d"), so phrase
-    patterns written for "i m going to" see it; joined, they read "im" and "id"."""
-    return (len(pieces) == 2 and pieces[0].form == "i" and pieces[1].form in ("m", "d")
-            and leet[1:-1] in ("'", "\u2019"))
+    patterns written for "i m going to" see it; joined, they read "im" and "id". Shared by the
+    tokenizer and the plain-comment path (rules/plain.py), which must read them alike."""
+    return (len(pieces) == 2 and pieces[0] == "i" and pieces[1] in ("m", "d")
+            and core[1:-1] in ("'", "\u2019"))
 
 
 def _is_wildcard_word(leet: str) -> bool:

@@ -67,11 +67,16 @@ class PatternUnless:
     def filter(self, reasons: list[Reason], nt: NormalizedText) -> list[Reason]:
         """The reasons, without the evidence of such patterns in reporting or condemning
         sentences; a reason left without evidence goes."""
-        if self.quoted and any(r.rule_id in self.quoted for r in reasons):
-            reasons = self._hold_quoted(reasons, nt)
-        if not self.rules or not any(r.rule_id in self.rules for r in reasons):
+        quoted = bool(self.quoted) and any(r.rule_id in self.quoted for r in reasons)
+        patterns = bool(self.rules) and any(r.rule_id in self.rules for r in reasons)
+        if not quoted and not patterns:
             return reasons
-        sentences = [(toks[0].start, toks[-1].end, toks) for toks in _sentences(nt)]
+        toks_by_sentence = _sentences(nt)  # tokenized once for both steps
+        if quoted:
+            reasons = self._hold_quoted(reasons, nt, toks_by_sentence)
+        if not patterns:
+            return reasons
+        sentences = [(toks[0].start, toks[-1].end, toks) for toks in toks_by_sentence]
         kept: list[Reason] = []
         for r in reasons:
             stop = self.rules.get(r.rule_id or "")
@@ -93,12 +98,11 @@ class PatternUnless:
                             else r.model_copy(update={"evidence": evidence}))
         return kept
 
-
-    def _hold_quoted(self, reasons: list[Reason], nt: NormalizedText) -> list[Reason]:
+    def _hold_quoted(self, reasons: list[Reason], nt: NormalizedText,
+                     sentences: list[list[Token]]) -> list[Reason]:
         """Word-list and aimed-insult hits inside quotation marks, in a comment holding a
         counter word of their language, go to review; other hits of the same rule still
         reject, so quoting one insult does not cover another said outright."""
-        sentences = [toks for toks in _sentences(nt)]
         out: list[Reason] = []
         for r in reasons:
             stop = self.quoted.get(r.rule_id or "")

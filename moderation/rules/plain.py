@@ -28,6 +28,7 @@ from moderation.normalize import (
     LEET,
     WILDCARDS,
     NormalizedText,
+    is_contraction,
 )
 from moderation.rules.contacts import chunk_marks
 
@@ -110,10 +111,8 @@ def _chunk(chunk: str) -> _Chunk:
                 return _NOT_PLAIN_CHUNK  # "a.a.a": a stretch made by joining
             words.append(whole)
             # letters joined by dots or dashes ("u.s") stand as one word; "i'm" and "i'd"
-            # split as contractions do (normalize._is_contraction)
-            single = all(len(p) == 1 for p in pieces) and not (
-                len(pieces) == 2 and pieces[0] == "i" and pieces[1] in ("m", "d")
-                and core[1:-1] == "'")
+            # split as contractions do
+            single = all(len(p) == 1 for p in pieces) and not is_contraction(core, pieces)
             form = whole if single else " ".join(pieces)
     elif len(core) == 1:
         form = LEET.get(core, core)  # a lone digit is read as a letter ("5" -> "s")
