@@ -36,15 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from moderation.engine import Engine  # noqa: E402
-from moderation.evaluation.shared_sets import (  # noqa: E402
-    drop_training_rows,
-    load_all,
-    sample,
-    training_texts,
-)
+from moderation.evaluation.shared_sets import held_out_sets  # noqa: E402
 from moderation.models import Comment, Decision  # noqa: E402
 from moderation.policy import load_policy  # noqa: E402
-from moderation.scorers.text_prep import prepare  # noqa: E402
 
 #: English sets with abuse labels (spam and non-English sets are another task's business).
 ENGLISH = ("sfu-constructiveness-toxicity", "civil-comments-autolabel-sample",
@@ -84,16 +78,9 @@ def _pick(rows: list, cap: int, salt: str) -> list:
 
 def build(root: Path, cap: int, seed: int) -> list[DevRow]:
     """Dev rows per English set: trained rows, and held-out rows eval_all does not sample."""
-    sets, _ = load_all(root, ENGLISH)
-    train, _ = training_texts(root, seed)
     out: list[DevRow] = []
-    for s in sets:
-        trained = [r for r in s.rows if prepare(r.text) in train]
-        drop_training_rows(s, train)
-        held = list(s.rows)
-        sample(s, 1000)
-        test_ids = {id(r) for r in s.rows}
-        unseen = [r for r in held if id(r) not in test_ids]
+    for h in held_out_sets(root, ENGLISH, seed, 1000).sets:
+        s, trained, unseen = h.set, h.trained, h.unseen
         for pool, rows in (("trained", trained), ("unseen", unseen)):
             for r in _pick(rows, cap, "dev"):
                 out.append(DevRow(s.name, pool, r.text, r.violating, r.category))

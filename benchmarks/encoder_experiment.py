@@ -39,13 +39,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from moderation.evaluation.shared_sets import (  # noqa: E402
-    EvalSet,
-    drop_training_rows,
-    load_all,
-    sample,
-    training_texts,
-)
+from moderation.evaluation.shared_sets import EvalSet, held_out_sets  # noqa: E402
 from moderation.scorers.sklearn_scorer import SklearnScorer  # noqa: E402
 from moderation.scorers.text_prep import prepare  # noqa: E402
 
@@ -249,13 +243,11 @@ def main(argv: Sequence[str] | None = None) -> None:
                           for i in range(0, len(texts), 1024)])
 
     print("held-out sets", file=sys.stderr)
-    train_texts, _ = training_texts(a.datasets, a.seed)
-    sets, missing = load_all(a.datasets, ENGLISH_EVAL)
+    held = held_out_sets(a.datasets, ENGLISH_EVAL, a.seed, a.eval_rows or None)
+    missing = held.missing
     per_set = []
-    for s in sets:
-        removed = drop_training_rows(s, train_texts)
-        held = len(s.rows)
-        sample(s, a.eval_rows or None)
+    for h in held.sets:
+        s, removed, held = h.set, len(h.trained), h.held
         texts = [r.text for r in s.rows]
         y = np.array([int(r.violating) for r in s.rows])
         sc = system_scores(score_lin(texts), score_enc(texts))

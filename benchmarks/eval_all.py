@@ -36,13 +36,7 @@ from moderation.engine import Engine  # noqa: E402
 from moderation.evaluation import functions as fx  # noqa: E402
 from moderation.evaluation.dataset import LabelledRow, read_labelled_csv  # noqa: E402
 from moderation.evaluation.metrics import Figures, Outcome, overall_figures  # noqa: E402
-from moderation.evaluation.shared_sets import (  # noqa: E402
-    EvalSet,
-    drop_training_rows,
-    load_all,
-    sample,
-    training_texts,
-)
+from moderation.evaluation.shared_sets import EvalSet, held_out_sets  # noqa: E402
 
 SYSTEMS = ("rules only", "rules + model", "alt-profanity-check", "better-profanity")
 #: Sets a baseline was itself trained on (alt-profanity-check's README: Davidson et al. and
@@ -319,20 +313,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             notes.append(f"{name} not installed ({exc}); left out")
     systems = [s for s in SYSTEMS if s in runners and s not in skip]
 
-    sets, missing = load_all(root, a.sets.split(",") if a.sets else None)
-    if not sets:
+    held = held_out_sets(root, a.sets.split(",") if a.sets else None, a.seed, a.max_rows or None)
+    held_sets, missing = held.sets, held.missing
+    if not held_sets:
         sys.exit(f"error: no data set folder found under {root} (give the path or set "
                  "MODERATION_DATASETS)")
-    print(f"{len(sets)} sets from {root}; missing folders: {missing or 'none'}", file=sys.stderr)
-    train, train_counts = training_texts(root, a.seed)
+    print(f"{len(held_sets)} sets from {root}; missing folders: {missing or 'none'}",
+          file=sys.stderr)
     results: list[SetResult] = []
-    for s in sets:
-        total = len(s.rows)
-        removed = drop_training_rows(s, train)
-        held = len(s.rows)
-        sample(s, a.max_rows or None)
+    for h in held_sets:
+        s = h.set
         s.rows, refused = usable(s.rows, engine)
-        r = SetResult(s, held, total, removed, skipped=refused)
+        r = SetResult(s, h.held, h.total, len(h.trained), skipped=refused)
         texts = [row.text for row in s.rows]
         for name in systems:
             t0 = time.perf_counter()
@@ -364,8 +356,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"scorer `{engine.scorer.name}`; 'rules only' = scorer none",
         f"- Data sets: `{root}`; missing folders: {', '.join(missing) or 'none'}",
         f"- Model training split recomputed (seed {a.seed}) from: "
-        + ", ".join(f"{k} ({v})" for k, v in train_counts.items())
-        + f"; {len(train)} training texts removed wherever they occur",
+        + ", ".join(f"{k} ({v})" for k, v in held.train_counts.items())
+        + f"; {held.train_size} training texts removed wherever they occur",
         f"- At most {a.max_rows or 'all'} rows per set (chosen by text hash); "
         f"{time.perf_counter() - t_start:.0f} s in all",
         "- Baselines: alt-profanity-check `predict` (its 0.5 threshold) and better-profanity "

@@ -2,9 +2,10 @@
 
 One reader per folder; each maps the set's own labels onto "a moderator of a news site would
 reject this" as its README defines them (docstrings say how). Rows the shipped model was trained
-on are removed by :func:`drop_training_rows`, which recomputes the training split with the
+on are set apart by :func:`held_out_sets`, which recomputes the training split with the
 training code itself (same loaders, dedupe and seed), so figures are on comments it never saw.
-Used by benchmarks/eval_all.py.
+Used by benchmarks/eval_all.py (the test sample), dev_misses.py (the rows around it) and
+encoder_experiment.py.
 """
 
 from __future__ import annotations
@@ -301,15 +302,6 @@ def training_texts(root: Path, seed: int = 0) -> tuple[set[str], dict[str, int]]
     return {prepared[i] for i in train}, counts
 
 
-def drop_training_rows(s: EvalSet, train: set[str]) -> int:
-    """Remove rows whose prepared text the model trained on; returns how many were removed."""
-    from moderation.scorers.text_prep import prepare
-
-    before = len(s.rows)
-    s.rows = [r for r in s.rows if prepare(r.text) not in train]
-    return before - len(s.rows)
-
-
 def sample(s: EvalSet, max_rows: int | None) -> int:
     """Keep at most ``max_rows`` rows, those whose text hashes lowest (deterministic and
     unrelated to the labels); returns the row count before sampling."""
@@ -333,3 +325,54 @@ def load_all(root: Path, only: Iterable[str] | None = None) -> tuple[list[EvalSe
             continue
         sets.extend(reader(path) for reader in READERS[folder])
     return sets, missing
+
+
+@dataclass
+class HeldOutSet:
+    """One set split three ways: ``set.rows`` is the test sample eval_all judges; ``trained`` are
+    rows the shipped model trained on (in-sample for it); ``unseen`` are held-out rows beyond
+    the sample (the honest pool for choosing thresholds, see benchmarks/dev_misses.py)."""
+
+    set: EvalSet
+    total: int
+    trained: list[LabelledRow]
+    unseen: list[LabelledRow]
+
+    @property
+    def held(self) -> int:
+        """Rows left once the training rows are removed (before sampling)."""
+        return len(self.set.rows) + len(self.unseen)
+
+
+@dataclass
+class HeldOut:
+    """What :func:`held_out_sets` returns: the split sets, the folders not found, and the
+    shipped model's training split (texts per source set, distinct texts in all)."""
+
+    sets: list[HeldOutSet]
+    missing: list[str]
+    train_counts: dict[str, int]
+    train_size: int
+
+
+def held_out_sets(root: Path, only: Iterable[str] | None = None, seed: int = 0,
+                  max_rows: int | None = 1000) -> HeldOut:
+    """Every readable set under ``root`` split into test sample, trained and unseen rows.
+
+    One function for every script that judges the shipped model, so they all draw the same test
+    rows: load_all -> training split (seed) -> training rows removed -> sample(max_rows)."""
+    from moderation.scorers.text_prep import prepare
+
+    sets, missing = load_all(root, only)
+    train, counts = training_texts(root, seed) if sets else (set(), {})
+    out = []
+    for s in sets:
+        total = len(s.rows)
+        in_train = [prepare(r.text) in train for r in s.rows]
+        trained = [r for r, t in zip(s.rows, in_train, strict=True) if t]
+        s.rows = [r for r, t in zip(s.rows, in_train, strict=True) if not t]
+        held = list(s.rows)
+        sample(s, max_rows)
+        test_ids = {id(r) for r in s.rows}
+        out.append(HeldOutSet(s, total, trained, [r for r in held if id(r) not in test_ids]))
+    return HeldOut(out, missing, counts, len(train))

@@ -1,4 +1,4 @@
-"""The blind English cases (tests/functional/fresh/, issue 12) stay well formed.
+"""The blind English cases (tests/functional/fresh/ and fresh3/, issue 12) stay well formed.
 
 Shape only: the set judges rule changes, so no test asserts what the engine makes of it (its
 figures go to docs/evaluation.md, measured with ``moderation evaluate``).
@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.functional.fresh.check_cases import CASES, check
+from tests.functional.fresh.check_cases import CASES, check, texts
+
+FRESH3 = Path(__file__).parent / "fresh3" / "cases.csv"
+SUITE = Path(__file__).parent / "cases.csv"
 
 
 def test_fresh_cases_are_well_formed() -> None:
     assert check(CASES) == []
+
+
+def test_second_blind_set_is_well_formed() -> None:
+    assert check(FRESH3, "f3") == []
+
+
+def test_no_case_is_in_two_sets() -> None:
+    """A blind case that also sits in the tuned suite (or the other blind set) is not blind."""
+    fresh, fresh3, suite = texts(CASES), texts(FRESH3), texts(SUITE)
+    assert not fresh & fresh3
+    assert not (fresh | fresh3) & suite
 
 
 def test_the_check_finds_a_duplicate_and_a_wrong_label(tmp_path: Path) -> None:

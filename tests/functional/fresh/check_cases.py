@@ -22,11 +22,11 @@ CATEGORIES = {
 }
 REJECT = {
     "derog_implicit", "derog_explicit", "threat_direct", "threat_wished", "threat_veiled",
-    "threat_call_violence", "personal_attack", "evasion",
+    "threat_call_violence", "personal_attack", "evasion", "profanity_vulgarity",
 }
 APPROVE = {
     "counter_speech", "reporting", "victim", "negated", "neutral_group", "idea_criticism",
-    "violent_news",
+    "violent_news", "harsh_but_civil",
 }
 
 
@@ -36,8 +36,9 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", folded).strip()
 
 
-def check(path: Path = CASES) -> list[str]:
-    """Return the problems found in the case file (empty when it is well formed)."""
+def check(path: Path = CASES, prefix: str = "fe") -> list[str]:
+    """Return the problems found in the case file (empty when it is well formed); ids are
+    ``<prefix>-<function>-NNN`` (``fe`` for this set, ``f3`` for tests/functional/fresh3)."""
     problems: list[str] = []
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -61,7 +62,8 @@ def check(path: Path = CASES) -> list[str]:
             problems.append(f"line {n}: expected {expected}, function {function} says {want}")
         if (category == "none") != (expected == "approve"):
             problems.append(f"line {n}: category {category} with expected {expected}")
-        if not re.fullmatch(rf"fe-{re.escape(function)}-\d{{3}}", cid) or cid in ids:
+        id_form = rf"{re.escape(prefix)}-{re.escape(function)}-\d{{3}}"
+        if not re.fullmatch(id_form, cid) or cid in ids:
             problems.append(f"line {n}: bad or repeated id {cid}")
         ids.add(cid)
         key = _key(text)
@@ -77,8 +79,14 @@ def check(path: Path = CASES) -> list[str]:
     return problems
 
 
+def texts(path: Path) -> set[str]:
+    """The normalised texts of a case file (to find a case written twice across sets)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {_key(row["text"]) for row in csv.DictReader(fh)}
+
+
 if __name__ == "__main__":
-    found = check()
+    found = check(Path(sys.argv[1]), sys.argv[2]) if len(sys.argv) > 2 else check()
     for problem in found:
         print(problem, file=sys.stderr)
     sys.exit(1 if found else 0)
