@@ -57,6 +57,10 @@ class TargetPredicate(_Strict):
     description: str | None = None
     skip: list[str] = Field(default_factory=list,
                             description="characteristics this predicate never applies to")
+    refer_back: bool = Field(True, description=(
+        "whether a pronoun of the refer_back list may stand for the group (false for habits "
+        "such as \"they lie\", which are said of politicians far more often than of a group "
+        "named earlier)"))
 
 
 class Frame(_Strict):

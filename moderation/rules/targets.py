@@ -110,7 +110,8 @@ class TargetAnalyzer:
         self.named = frozenset(_key_word(term) for term in self.terms)
         self._group_words = frozenset(w for term in self.terms for w in term.split())
         for pred in t.predicates:
-            variants = [False] + ([True] if t.refer_back is not None else [])
+            variants = [False] + ([True] if t.refer_back is not None and pred.refer_back
+                                  else [])
             for refers in variants:
                 rx = expand_predicate(t, policy, pred.pattern, refers)
                 # each alternative on its own: its own required words wake it
