@@ -4,9 +4,9 @@ Issue 12 item 3: a disguise (letters spaced out, dropped or swapped letters, mis
 leetspeak, look-alike letters, zero-width characters, fullwidth letters, dots or dashes between
 letters, stretched letters, mixed case) must never make a caught comment pass.
 
-    python benchmarks/evasion_cases.py --write     # (re)generate tests/engine/data/evasion_cases.tsv
-    python benchmarks/evasion_cases.py             # rejected share per half and disguise kind
-    python benchmarks/evasion_cases.py --misses    # ... and the tuning half's misses
+    python benchmarks/evasion_cases.py --write   # (re)generate tests/engine/data/evasion_cases.tsv
+    python benchmarks/evasion_cases.py           # rejected share per half and disguise kind
+    python benchmarks/evasion_cases.py --tune --misses   # the tuning half only, and its misses
 
 The base comments and the word each disguises are in tests/engine/data/evasion_base.tsv, with a
 few disguised by hand; every base comment is disguised once per kind, the tuning half ("tune")
@@ -171,6 +171,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--write", action="store_true", help="regenerate evasion_cases.tsv")
     ap.add_argument("--misses", action="store_true", help="print the tuning half's misses")
+    ap.add_argument("--tune", action="store_true", help="the tuning half only")
     args = ap.parse_args()
     if args.write:
         rows = generate()
@@ -187,7 +188,10 @@ def main() -> None:
 
     engine = Engine(load_policy(None), None)
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    halves = ("tune",) if args.tune else ("tune", "held")
     for half, kind, _, text in cases():
+        if half not in halves:
+            continue
         kind = "hand" if kind.startswith("hand:") else kind
         rejected = engine.decide(Comment(text=text)).action == "reject"
         for k in (kind, "all"):
@@ -203,7 +207,7 @@ def main() -> None:
             r, n = tally[(half, kind)]
             cells.append(f"{r}/{n} {100 * r / n:5.1f}%" if n else "-")
         print(f"{kind:12} {cells[0]:>14} {cells[1]:>14}")
-    for half in ("tune", "held"):
+    for half in halves:
         bad = []
         rows = [t for h, t in clean() if h == half]
         for text in rows:

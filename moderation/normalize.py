@@ -12,8 +12,12 @@ What is undone, and where:
   Kurmanji letters fold to their ASCII stand-ins (ş -> s, ı -> i, ê -> e).
 - token level (``tokenize``): homoglyphs (Cyrillic/Greek look-alikes) in tokens that mix scripts
   or consist only of look-alikes, leetspeak (``sh1t``, ``@ss``, ``$hit``), symbols inside words
-  (``f.u.c.k``, ``f-u-c-k``), wildcards (``f*ck``, ``f**k``), letters spaced out (``f u c k``),
-  runs of repeated letters (``fuuuck``; handled by the word index, see ``squash``).
+  (``f.u.c.k``, ``f-u-c-k``, ``k*i*l*l``), wildcards (``f*ck``, ``f**k``), letters spaced out
+  (``f u c k``; punctuation at a letter's edge ends the run), runs of repeated letters
+  (``fuuuck``; handled by the word index, see ``squash``), digits for most of a word's letters
+  (``h473``: the leetspeak reading is kept as an alternative form, which counts only where it
+  is a listed word), words broken across lines with a hyphen (``ass-\nessment``: one word).
+  Misspellings of lexicon words are undone later, by the policy's ``targets.respell``.
 - links, e-mail addresses and phone numbers written to dodge filters are decoded by
   ``moderation.rules.contacts`` on the folded text, which reuses this offset map.
 """
@@ -283,11 +287,20 @@ def tokenize(nt: NormalizedText) -> None:
     nb = len(boundaries)
     bi = 0
     identity = nt.origin is None
-    for m in _SPACE_RUN.finditer(folded):
+    # words split across lines with a hyphen ("ass-\nessment"): one word
+    joins = ({h.start(): (h.start(1), h.end(2), h.group(1) + h.group(2))
+              for h in _HYPHEN_BREAK.finditer(folded)} if "-\n" in folded or "- \n" in folded
+             else None)
+    chunks = _SPACE_RUN.finditer(folded)
+    for m in chunks:
         raw = m.group()
         a = m.start()
         b = a + len(raw)
-        if raw[0] in _LEAD_STRIP or raw[-1] in _TRAIL_STRIP:  # edge punctuation: trim it
+        joined = None
+        if joins and a in joins:
+            next(chunks)  # the second half: whitespace only before it
+            a, b, joined = joins[a]
+        elif raw[0] in _LEAD_STRIP or raw[-1] in _TRAIL_STRIP:  # edge punctuation: trim it
             stripped = raw.lstrip(_LEAD_STRIP)
             a = b - len(stripped)
             b = a + len(stripped.rstrip(_TRAIL_STRIP))
@@ -304,7 +317,7 @@ def tokenize(nt: NormalizedText) -> None:
         prev_end = b if b > a else a
         if a >= b:
             continue
-        core = folded[a:b]
+        core = folded[a:b] if joined is None else joined
         if not core.isascii():
             core = _homoglyphs(core)
         start, end = (a, b) if identity else nt.folded_span_to_original(a, b)
@@ -312,7 +325,13 @@ def tokenize(nt: NormalizedText) -> None:
             tok = Token(core, start, end)
             tokens.append(tok)
             if len(core) == 1:
+                # punctuation at a letter's edge ends a run of spaced letters there:
+                # "t h r e a t: I will", "(k i l l) them"
+                if spaced and a > m.start():
+                    flush_spaced()
                 spaced.append(tok)
+                if b < m.end():
+                    flush_spaced()
                 continue
             if spaced:
                 flush_spaced()
@@ -350,6 +369,9 @@ def tokenize(nt: NormalizedText) -> None:
 
 
 _DIGIT_RUN = re.compile(r"\d{3}")
+# A word broken across lines with a hyphen, each half letters only: "ass-\nessment".
+_HYPHEN_BREAK = re.compile(rf"(?<!\S)[{re.escape(_LEAD_STRIP)}]*([a-z]+)-[ \t]*\n[ \t]*([a-z]+)"
+                           rf"[{re.escape(_TRAIL_STRIP)}]*(?!\S)")
 
 
 def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) -> list[Token]:
@@ -367,11 +389,23 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         # "45's", "10x", "100km", "@dave_1984": numbers with a letter or two, or with a run of
         # three digits, are not leetspeak; "5h00t" (two letters among three digits) is.
         leet = leet_alt = core
+        decoded = core.translate(_LEET_TABLE)
+        if len(decoded) >= 4 and decoded.isalpha():
+            # Read as written, and as leetspeak only where that reading is a listed word (the
+            # word index and the respelling look alternatives up): "h473", "5h17", "1d107".
+            start, end = nt.folded_span_to_original(a, a + len(core))
+            alt = core.translate(_LEET_ALT_TABLE)
+            tok = Token(core, start, end,
+                        alts=(decoded, alt) if alt != decoded and alt.isalpha() else (decoded,))
+            tokens.append(tok)
+            return [tok]
     else:
         leet = core.translate(_LEET_TABLE)
         leet_alt = core.translate(_LEET_ALT_TABLE)
     # Wildcards inside a word (f*ck, f**k, sh#t): one token whose form keeps them.
-    if has_letter and any(c in WILDCARDS for c in leet) and _is_wildcard_word(leet):
+    # (one letter between each two: "k*i*l*l" is spelled out, as "k.i.l.l" is)
+    if has_letter and any(c in WILDCARDS for c in leet) and _is_wildcard_word(leet) and not (
+            len(leet) >= 5 and len(set(leet[1::2])) == 1 and leet[0::2].isalpha()):
         start, end = nt.folded_span_to_original(a, a + len(core))
         tok = Token(leet, start, end, wildcard=True)
         tokens.append(tok)

@@ -105,6 +105,10 @@ class Respell(_Strict):
     glue_be: list[str] = Field(default_factory=list,
                                description="lists of participles also read when glued to 'be' "
                                            "('behanged')")
+    glue_words: list[str] = Field(
+        default_factory=list,
+        description="lists of short words also read apart when run into any word of the "
+                    "respelled lists, before or after it ('anidiot', 'immigrantsare')")
     skeletons: list[str] = Field(
         default_factory=list,
         description="lists whose words of min_length letters or fewer are also read with "
@@ -183,7 +187,7 @@ def target_problems(t: TargetAnalysis, policy: PolicyLists, pos: Any, list_names
         ok &= known_list(t.refer_back, ("targets", "refer_back"))
     if t.respell is not None:
         for field in ("lists", "exclude", "glue", "glue_objects", "objects", "glue_be",
-                      "skeletons"):
+                      "skeletons", "glue_words"):
             for i, name in enumerate(getattr(t.respell, field)):
                 known_list(name, ("targets", "respell", field, i))
     if not ok:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from moderation.models import Evidence
-from moderation.normalize import NormalizedText
+from moderation.normalize import NormalizedText, Token
 from moderation.policy.targets import (
     Frame,
     Respell,
@@ -160,51 +160,100 @@ class TargetAnalyzer:
         return bool(self.respell) and not self.respell.keys().isdisjoint(words)
 
     def respelled(self, nt: NormalizedText) -> NormalizedText:
-        """``nt`` with misspelled lexicon words in its phrase stream written as listed (same
-        tokens, same map back to the original); ``nt`` itself when there is none."""
+        """``nt`` with misspelled lexicon words in its phrase stream written as listed (same map
+        back to the original; each respelled word is also a token, spanning the word it was
+        read from, so word lists see it too); ``nt`` itself when there is none."""
         table = self.respell
         if not table:
             return nt
         stream_tokens = nt.stream_tokens
         original = nt.original
         lex = self._lexicon
-        spaced = [tok for _, _, tok in stream_tokens
-                  if len(tok.form) >= 6 and " " in original[tok.start:tok.end]]
+        spaced = {id(tok) for _, _, tok in stream_tokens
+                  if len(tok.form) >= 3 and " " in original[tok.start:tok.end]}
         # a second leetspeak reading that is a listed word ("ki11": "kiii" or "kill")
         alts = {id(tok): alt for _, _, tok in stream_tokens if tok.alts and tok.form not in lex
-                for alt in tok.alts if alt in lex}
+                for alt in tok.alts if alt in lex or alt in table}
         if not spaced and not alts and table.keys().isdisjoint(nt.stream.split(" ")):
             return nt
         parts: list[str] = []
         mapping = []
+        extra: list[Token] = []
         pos = 0
         k = 0
-        for part in nt.stream.split(" "):
+        words = nt.stream.split(" ")
+        i = 0
+        while i < len(words):
+            part = words[i]
+            i += 1
             if part != "|" and k < len(stream_tokens):
                 tok = stream_tokens[k][2]
                 k += 1
+                read = part
                 if id(tok) in alts:
                     part = alts[id(tok)]
-                elif tok in spaced and part not in lex:
-                    part = self._split_glued(part)  # "d e t e s t w o m e n"
+                elif id(tok) in spaced and part not in lex:
+                    part = self._segment(part) or part  # "d e t e s t w o m e n"
+                elif (part in _ONE_LETTER and i < len(words) and k < len(stream_tokens)
+                      and id(stream_tokens[k][2]) in spaced and words[i] not in lex):
+                    # "I m m i g r a n t s", "an i d i o t": the tokenizer kept the first
+                    # letter apart as a pronoun or an article
+                    merged = self._segment(part + words[i])
+                    if merged is not None:
+                        nxt = stream_tokens[k][2]
+                        k += 1
+                        i += 1
+                        tok = Token(part + nxt.form, tok.start, nxt.end, synthetic=True)
+                        part = merged
                 part = table.get(part, part)
+                if part != read:
+                    extra.extend(Token(w, tok.start, tok.end, synthetic=True)
+                                 for w in part.split(" ") if len(w) > 1)
                 mapping.append((pos, pos + len(part), tok))
             parts.append(part)
             pos += len(part) + 1
         out = NormalizedText(nt.original, nt.folded, nt.origin)
-        out._tokens = nt.tokens
+        out._tokens = nt.tokens + extra if extra else nt.tokens
         out._stream = " ".join(parts)
         out._stream_tokens = mapping
         return out
 
-    def _split_glued(self, word: str) -> str:
-        """Two lexicon words run together by spacing every letter ("detestwomen"), apart."""
+    def _segment(self, word: str) -> str | None:
+        """Words run together by spacing every letter ("detestwomen", "willkillyou"), apart:
+        the fewest pieces, each a lexicon word, a misspelling of one or a short function word,
+        at least one of them a lexicon word; None when there is no such reading."""
         lex = self._lexicon
-        for i in range(2, len(word) - 1):
-            a, b = word[:i], word[i:]
-            if (a in lex or a in self.respell) and (b in lex or b in self.respell):
-                return f"{self.respell.get(a, a)} {self.respell.get(b, b)}"
-        return word
+        table = self.respell
+        if word in lex:
+            return word
+        n = len(word)
+        if n > _MAX_SEGMENTED:
+            return None
+        # best[j]: (pieces, lexicon pieces) for word[:j]
+        best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[0] = (0, 0, ())
+        for j in range(1, n + 1):
+            for i in range(max(0, j - _LONGEST_PIECE), j):
+                prev = best[i]
+                if prev is None:
+                    continue
+                piece = word[i:j]
+                if piece in lex:
+                    read, hit = piece, 1
+                elif piece in table and len(piece) >= 4:
+                    read, hit = table[piece], 1
+                elif piece in _FILLERS:
+                    read, hit = piece, 0
+                else:
+                    continue
+                cand = (prev[0] + 1, prev[1] + hit, (*prev[2], read))
+                cur = best[j]
+                if cur is None or (cand[0], -cand[1]) < (cur[0], -cur[1]):
+                    best[j] = cand
+        found = best[n]
+        if found is None or not found[1]:
+            return None
+        return " ".join(found[2])
 
     # --- frames -----------------------------------------------------------------------------
 
@@ -321,6 +370,18 @@ class TargetAnalyzer:
         return last
 
 
+# Short words read apart when letters spaced out run them into a lexicon word ("i", "will",
+# "you" in "I w i l l k i l l y o u").
+_FILLERS = frozenset("""
+i a u you your ur yourself will ll all the them they their are is an to we should must he she
+him her his so such what this that these those and go be am m im gonna going want get every one
+of in at on up out my me us our total complete absolute utter real whole bunch lot let lets
+""".split())
+_ONE_LETTER = frozenset("ai")
+_MAX_SEGMENTED = 40
+_LONGEST_PIECE = 20
+
+
 def _key_word(term: str) -> str:
     """The word of a group term that the term cannot be without: its first uncommon word."""
     from moderation.rules.prefilter import _COMMON
@@ -375,18 +436,37 @@ def _respell_table(policy: Policy, spec: Respell, words: frozenset[str]) -> dict
              if w.isalpha() and len(w) <= spec.min_length}
     table: dict[str, str] = {}
     ambiguous: set[str] = set()
+    # the respelled lists holding each word: a misspelling of two words of one list
+    # ("womn": women or woman) reads as either, of no one list as neither
+    home: dict[str, set[str]] = {}
+    for name in spec.lists:
+        for entry in policy.words("@" + name):
+            for w in entry.split():
+                home.setdefault(w, set()).add(name)
     for w in sorted(words):
-        variants = _variants(w, spec.min_length)
+        variants = _variants(w, spec.min_length) | _stretches(w)
         if w in short:
             variants |= _skeletons(w)
         for v in variants:
             if v in words or v in exclude:
                 continue
             if v in table and table[v] != w:
+                if not home.get(table[v], set()).isdisjoint(home.get(w, ())):
+                    continue
                 ambiguous.add(v)
             table[v] = w
     for v in ambiguous:
         del table[v]
+    glue_words = sorted({w for name in spec.glue_words for w in policy.words("@" + name)
+                         if w.isalpha()})
+    if glue_words:
+        for w in sorted(words):
+            if len(w) < 4:
+                continue
+            for g in glue_words:
+                for glued, read in ((g + w, f"{g} {w}"), (w + g, f"{w} {g}")):
+                    if glued not in words and glued not in exclude:
+                        table.setdefault(glued, read)
     for name in spec.glue:
         for entry in policy.words("@" + name):
             if entry.isalpha():
@@ -407,6 +487,28 @@ def _respell_table(policy: Policy, spec: Respell, words: frozenset[str]) -> dict
 
 
 _VOWELS = frozenset("aeiouy")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _stretches(word: str) -> set[str]:
+    """Letters stretched: one letter doubled ("kiill"), or runs of a doubled letter read as one,
+    as the phrase stream writes a run of three or more ("killl" -> "kil"). Words of four
+    letters or more."""
+    n = len(word)
+    if n < 4:
+        return set()
+    out = {word[:i + 1] + word[i:] for i in range(n)
+           if (i == 0 or word[i - 1] != word[i]) and (i == n - 1 or word[i + 1] != word[i])}
+    runs = [m.span() for m in _DOUBLE.finditer(word)]
+    for mask in range(1, 1 << min(len(runs), 3)):
+        v, last = [], 0
+        for k, (a, b) in enumerate(runs[:3]):
+            v.append(word[last:a + 1] if mask >> k & 1 else word[last:b])
+            last = b
+        v.append(word[last:])
+        out.add("".join(v))
+    out.discard(word)
+    return {v for v in out if len(v) >= 3}
 
 
 def _skeletons(word: str) -> set[str]:
