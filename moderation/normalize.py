@@ -390,9 +390,11 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         # three digits, are not leetspeak; "5h00t" (two letters among three digits) is.
         leet = leet_alt = core
         decoded = core.translate(_LEET_TABLE)
-        if len(decoded) >= 4 and decoded.isalpha():
+        if len(decoded) >= 4 and decoded.isalpha() and not core.isdigit() and any(
+                c.isdigit() for c in core):
             # Read as written, and as leetspeak only where that reading is a listed word (the
             # word index and the respelling look alternatives up): "h473", "5h17", "1d107".
+            # Symbols without digits ("f$$@") are a mask, read as before.
             start, end = nt.folded_span_to_original(a, a + len(core))
             alt = core.translate(_LEET_ALT_TABLE)
             tok = Token(core, start, end,
