@@ -54,7 +54,8 @@ def main() -> None:
         n, rej, rev = counts[key]
         print(f"  {key:9} {rej:3}/{n} rejected ({100 * rej / max(n, 1):5.1f} %), {rev} review")
     t = [sum(counts[k][i] for k in ["direct", "wished", "veiled", "call"]) for i in range(3)]
-    print(f"  threats   {t[1]:3}/{t[0]} rejected ({100 * t[1] / max(t[0], 1):5.1f} %), {t[2]} review")
+    share = 100 * t[1] / max(t[0], 1)
+    print(f"  threats   {t[1]:3}/{t[0]} rejected ({share:5.1f} %), {t[2]} review")
 
 
 if __name__ == "__main__":
