@@ -1,7 +1,8 @@
 """Issue 12 item 4: counter-speech, victims and reporting that quote abuse, and the comments that
 must still be rejected (tests/engine/data/contrast_*.tsv).
 
-    PYTHONPATH=$PWD python benchmarks/contrast_cases.py [--scorer none|sklearn] [--half tuning|heldout]
+    PYTHONPATH=$PWD python benchmarks/contrast_cases.py [--scorer none|sklearn]
+        [--half tuning|heldout]
         [--failures]
 
 Prints, per half, how many rows are right (ok rows approved or held for review, reject rows
