@@ -221,12 +221,19 @@ class RuleSet:
                                  term=hit.term))
         for ph in find(self.index, nt):
             p = ph.pattern
-            if targets is not None and targets.framed(nt, p.category, ph.stream_start,
-                                                      ph.stream_end):
+            frame = None if targets is None else targets.framed(
+                nt, p.category, ph.stream_start, ph.stream_end, hold=True)
+            action = p.action
+            if frame is not None:
                 if framed_out is not None:
                     framed_out.add(p.category)
-                continue
-            add(p.category, p.rule_id, p.action,
+                if not frame.hold:
+                    continue
+                if action == "reject":  # quoted in a comment that condemns it: a person decides
+                    action = "review"
+                    if held is not None:
+                        held.setdefault((p.category, p.rule_id, action), set()).add(frame.id)
+            add(p.category, p.rule_id, action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
                          term=nt.stream[ph.stream_start:ph.stream_end]))
 

@@ -135,6 +135,8 @@ class TargetAnalyzer:
             for c in f.categories)
         self.word_framed_categories = frozenset(
             c for f in self.frames if f.spec.words or f.spec.hold for c in f.categories)
+        self.phrase_held_categories = self.framed_categories | frozenset(
+            c for f in self.frames if f.spec.hold and f.spec.quoted for c in f.categories)
         self.has_endorsement = any(f.spec.kind == "endorsement" for f in self.frames)
         self.respell: dict[str, str] = {}
         self._lexicon: frozenset[str] = frozenset()
@@ -261,14 +263,16 @@ class TargetAnalyzer:
     # --- frames -----------------------------------------------------------------------------
 
     def framed(self, nt: NormalizedText, category: str, start: int, end: int,
-               predicate_start: int | None = None, *, word: bool = False) -> Frame | None:
+               predicate_start: int | None = None, *, word: bool = False,
+               hold: bool = False) -> Frame | None:
         """The frame that negates, asks, reports or condemns the match at stream[start:end],
         among those that apply to its category, or None. ``word``: a listed-word hit, framed
         only by frames marked ``words`` (which drop it) or ``hold`` (which hold it for review;
-        a dropping frame wins over a holding one). Reporting, counter-speech and hold frames do
-        not count where an ``endorsement`` frame applies ("he called them X and he was
-        right")."""
-        if category not in (self.word_framed_categories if word else self.framed_categories):
+        a dropping frame wins over a holding one); ``hold``: a phrase match, which ``quoted``
+        hold frames may also hold. Reporting, counter-speech and hold frames do not count where
+        an ``endorsement`` frame applies ("he called them X and he was right")."""
+        if category not in (self.word_framed_categories if word else
+                            self.phrase_held_categories if hold else self.framed_categories):
             return None
         s = nt.stream
         sent_start = s.rfind("|", 0, start) + 1
@@ -293,7 +297,7 @@ class TargetAnalyzer:
             if word:
                 if not (spec.words or spec.hold) or (held is not None and spec.hold):
                     continue
-            elif spec.hold:
+            elif spec.hold and not (hold and spec.quoted and held is None):
                 continue
             if spec.quoted:
                 if quoted is None:
