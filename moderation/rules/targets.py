@@ -129,7 +129,9 @@ class TargetAnalyzer:
                               _screens(policy.expand(f.pattern)))
                        for f in t.frames]
         # the frame alternatives the last comment's words allow (one comment at a time)
-        self._live: tuple[str, list[list[re.Pattern[str]]]] = ("", [])
+        # (filled frame by frame, when a frame is first needed for the comment)
+        self._live: tuple[str, frozenset[str], list[list[re.Pattern[str]] | None]] = (
+            "", frozenset(), [])
         self.framed_categories = frozenset(
             c for f in self.frames if not f.spec.hold and f.spec.kind != "endorsement"
             for c in f.categories)
@@ -283,16 +285,12 @@ class TargetAnalyzer:
             if next_end < len(s):
                 k = s.find("|", next_end + 1)
                 next_end = len(s) if k < 0 else k
-        live = self._live
-        if live[0] is not s:  # a new comment: which frame alternatives its words allow
-            words = frozenset(_NON_WORD.split(s))
-            live = self._live = (s, [f.parts_for(words) for f in self.frames])
         quoted: bool | None = None
         endorsed: bool | None = None
         held: Frame | None = None
-        for f, parts in zip(self.frames, live[1], strict=True):
+        for k, f in enumerate(self.frames):
             spec = f.spec
-            if not parts or category not in f.categories or spec.kind == "endorsement":
+            if category not in f.categories or spec.kind == "endorsement":
                 continue
             if word:
                 if not (spec.words or spec.hold) or (held is not None and spec.hold):
@@ -302,7 +300,13 @@ class TargetAnalyzer:
             if spec.quoted:
                 if quoted is None:
                     quoted = _inside_quotes(nt, start, end)
-                hit = quoted and any(rx.search(s) for rx in parts)
+                if not quoted:
+                    continue
+            parts = self._parts(s, k)
+            if not parts:
+                continue
+            if spec.quoted:
+                hit = any(rx.search(s) for rx in parts)
             else:
                 hit = self._frame_hit(f, parts, nt, start, end, predicate_start, sent_start,
                                       sent_end, next_end)
@@ -315,8 +319,7 @@ class TargetAnalyzer:
                 continue
             if spec.hold or spec.kind in ("reporting", "counter_speech"):
                 if endorsed is None:
-                    endorsed = self._endorsed(live[1], category, s, start, end, sent_start,
-                                              next_end)
+                    endorsed = self._endorsed(category, s, start, end, sent_start, next_end)
                 if endorsed:
                     continue
             if spec.hold:
@@ -353,17 +356,28 @@ class TargetAnalyzer:
         quotable = spec.where == "before" and spec.kind in ("reporting", "counter_speech")
         return None if quotable else False
 
-    def _endorsed(self, live: list[list[re.Pattern[str]]], category: str, s: str, start: int,
-                  end: int, sent_start: int, next_end: int) -> bool:
+    def _parts(self, s: str, k: int) -> list[re.Pattern[str]]:
+        """The alternatives of frame ``k`` that the words of comment stream ``s`` allow (worked
+        out once per comment and frame, when first needed)."""
+        live = self._live
+        if live[0] is not s:  # a new comment
+            live = self._live = (s, frozenset(_NON_WORD.split(s)), [None] * len(self.frames))
+        parts = live[2][k]
+        if parts is None:
+            parts = live[2][k] = self.frames[k].parts_for(live[1])
+        return parts
+
+    def _endorsed(self, category: str, s: str, start: int, end: int, sent_start: int,
+                  next_end: int) -> bool:
         """Does an endorsement frame apply: before the match in its sentence ("as my dad says",
         "just saying"), or after it to the end of the next two sentences ("and he was
         right")?"""
         if not self.has_endorsement:
             return False
-        for f, parts in zip(self.frames, live, strict=True):
-            if f.spec.kind != "endorsement" or not parts or category not in f.categories:
+        for k, f in enumerate(self.frames):
+            if f.spec.kind != "endorsement" or category not in f.categories:
                 continue
-            for rx in parts:
+            for rx in self._parts(s, k):
                 if f.spec.where == "after":
                     if rx.search(s, end, next_end):
                         return True
