@@ -87,9 +87,10 @@ class Frame(_Strict):
     applies_to: list[str] = Field(min_length=1, description="categories whose matches it frames")
     words: bool = Field(default=False, description="also frame listed-word hits, not only "
                         "phrase patterns")
-    hold: bool = Field(default=False, description="frame listed-word hits only, and hold them "
-                       "for review (kept as evidence, action review) instead of dropping them: a "
-                       "slur quoted or reported is still the slur, a person decides")
+    hold: bool = Field(default=False, description="frame listed-word hits (and, when "
+                       "``quoted``, phrase matches too) and hold them for review (kept as "
+                       "evidence, action review) instead of dropping them: a slur quoted or "
+                       "reported is still the slur, a person decides")
     quoted: bool = Field(default=False, description="frame only hits inside quotation marks; "
                          "the pattern may match anywhere in the comment")
     description: str | None = None
