@@ -42,8 +42,14 @@ class PatternUnless:
     def __init__(self, policy: Policy, enabled: set[str] | frozenset[str]) -> None:
         self.rules: dict[str, _Stop] = {}
         self.quoted: dict[str, _Stop] = {}
+        #: rule id -> the language's victim-report words ("they called me"): an unquoted hit
+        #: in a sentence holding one is held for review too
+        self.victim: dict[str, _Stop] = {}
         for code, lang in policy.doc.languages.covered.items():
             forms = _FormCache(policy, lang.morphology)
+            victim: _Stop | None = None
+            if lang.victim is not None:
+                victim = (forms(lang.victim), tuple(forms.phrases(lang.victim)))
             counter: set[str] = set()
             for lc in lang.categories.values():
                 counter.update(u for r in (*lc.near, *lc.patterns) for u in r.unless)
@@ -57,12 +63,14 @@ class PatternUnless:
                         self.rules[f"{cname}.{code}.{p.id}"] = (
                             frozenset().union(*(forms(u) for u in p.unless)),
                             tuple(x for u in p.unless for x in forms.phrases(u)))
-                if cname in QUOTABLE and counter:
+                if cname in QUOTABLE and (counter or victim is not None):
+                    ids = [f"{cname}.{code}.{r.id}" for r in lc.near if not r.unless]
                     if lc.words:
-                        self.quoted[f"{cname}.{code}.words"] = stop
-                    for r in lc.near:
-                        if not r.unless:
-                            self.quoted[f"{cname}.{code}.{r.id}"] = stop
+                        ids.append(f"{cname}.{code}.words")
+                    for rule_id in ids:
+                        self.quoted[rule_id] = stop
+                        if victim is not None:
+                            self.victim[rule_id] = victim
 
     def filter(self, reasons: list[Reason], nt: NormalizedText) -> list[Reason]:
         """The reasons, without the evidence of such patterns in reporting or condemning
@@ -110,8 +118,19 @@ class PatternUnless:
                 out.append(r)
                 continue
             words, phrases = stop
-            held = [e for e in r.evidence if quoted_span(nt.original, e.start, e.end)]
-            if not held or not any(_stops(toks, words, phrases) for toks in sentences):
+            held = []
+            if any(_stops(toks, words, phrases) for toks in sentences):
+                held = [e for e in r.evidence if quoted_span(nt.original, e.start, e.end)]
+            why = "quoted in a comment that reports or condemns it"
+            victim = self.victim.get(r.rule_id or "")
+            if victim is not None:
+                reported = [e for e in r.evidence if e not in held
+                            and _in_stopped_sentence(e.start, sentences, victim)]
+                if reported:
+                    why = ("reported by the person it was said to" if not held
+                           else why + ", or reported by the person it was said to")
+                    held += reported
+            if not held:
                 out.append(r)
                 continue
             said = [e for e in r.evidence if e not in held]
@@ -120,9 +139,17 @@ class PatternUnless:
             out.append(r.model_copy(update={
                 "action": "review", "evidence": held,
                 "message": (r.message + " " if r.message else "") + (
-                    "(held for review, not rejected: quoted in a comment that reports or "
-                    "condemns it)")}))
+                    f"(held for review, not rejected: {why})")}))
         return out
+
+
+def _in_stopped_sentence(start: int, sentences: list[list[Token]], stop: _Stop) -> bool:
+    """Is the evidence starting at ``start`` in a sentence holding a word or phrase of
+    ``stop``?"""
+    for toks in sentences:
+        if toks and toks[0].start <= start <= toks[-1].end:
+            return _stops(toks, *stop)
+    return False
 
 
 def _stops(toks: list[Token], words: frozenset[str], phrases: tuple[tuple[str, ...], ...]) -> bool:

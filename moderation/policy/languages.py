@@ -33,6 +33,10 @@ def resolve_languages(doc: Any, lists: dict[str, list[str]],
             load(ref, where)
             if ref in lists:
                 lists["@" + name] = [fold_entry(e) for e in lists[ref]]
+        if lang.victim is not None and "@" + lang.victim not in lists:
+            problems.append(f"{locate(base + ('victim',))}: unknown list {lang.victim!r} "
+                            "(allowed: the names under the policy's or this language's "
+                            "'lists')")
         for cname, lc in lang.categories.items():
             where = base + ("categories", cname)
             if cname not in doc.categories:

@@ -232,6 +232,10 @@ class LanguageRules(_Strict):
                                   description="named lists for <<name>> in this language's "
                                               "patterns (names must not repeat the policy's)")
     categories: dict[str, LanguageCategory] = Field(default_factory=dict)
+    victim: str | None = Field(
+        default=None, description="named list of words and phrases by which a victim reports "
+        "abuse said to them ('they called me', 'قالوا لي'): a word-list or aimed-insult hit "
+        "in a sentence holding one is held for review instead of rejected")
 
 
 class LanguagePolicy(_Strict):

@@ -35,7 +35,8 @@ class PolicyLists(Protocol):
 
 PredicateKind = Literal["hate_emotion", "derogation", "dehumanisation", "negated_positive",
                         "exclusion", "threat", "call_to_violence", "harm_wish"]
-FrameKind = Literal["negation", "question", "reporting", "counter_speech", "object"]
+FrameKind = Literal["negation", "question", "reporting", "counter_speech", "object",
+                    "endorsement"]
 
 
 class TargetGroup(_Strict):
@@ -70,7 +71,10 @@ class Frame(_Strict):
     matches ``before`` it (in the same sentence, within ``max_gap`` words of the anchor) or
     ``after`` it (within ``max_gap`` words, else to the end of the next sentence); a match inside
     quotation marks is dropped when a reporting or counter-speech frame matches anywhere in the
-    comment."""
+    comment. ``hold`` frames hold listed-word hits for review instead (a slur quoted or
+    reported in a comment that condemns it); an ``endorsement`` frame ("and he was right", "as
+    my dad says") frames nothing itself but cancels the reporting, counter-speech and hold frames
+    of the matches it applies to."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_.-]+$")]
     kind: FrameKind
@@ -83,6 +87,12 @@ class Frame(_Strict):
     applies_to: list[str] = Field(min_length=1, description="categories whose matches it frames")
     words: bool = Field(default=False, description="also frame listed-word hits, not only "
                         "phrase patterns")
+    hold: bool = Field(default=False, description="frame listed-word hits (and, when "
+                       "``quoted``, phrase matches too) and hold them for review (kept as "
+                       "evidence, action review) instead of dropping them: a slur quoted or "
+                       "reported is still the slur, a person decides")
+    quoted: bool = Field(default=False, description="frame only hits inside quotation marks; "
+                         "the pattern may match anywhere in the comment")
     description: str | None = None
 
 

@@ -119,6 +119,7 @@ class RuleSet:
         if fast and self._clears_plain(nt, article):
             return []
         found: dict[tuple[str, str, str], list[Evidence]] = {}
+        held: dict[tuple[str, str, str], set[str]] = {}  # word hits held for review: frame ids
 
         def add(category: str, rule_id: str, action: str, ev: Evidence) -> None:
             bucket = found.setdefault((category, rule_id, action), [])
@@ -129,7 +130,7 @@ class RuleSet:
         if self.targets is not None:
             nt = self.targets.respelled(nt)
             self.targets.find(nt, add, framed_out)
-        self._match_words_and_phrases(nt, add, framed_out)
+        self._match_words_and_phrases(nt, add, framed_out, held)
         for name, cr in self.categories.items():
             if cr.contacts is not None:
                 for ch in cr.contacts.find(nt):
@@ -150,10 +151,14 @@ class RuleSet:
             if not evidence:
                 continue
             evidence.sort(key=lambda e: (e.start, e.end))
+            message = _message(category, rule_id, evidence)
+            frames = held.get((category, rule_id, action))
+            if frames:
+                message += (" (held for review, not rejected: quoted or reported in a comment "
+                            f"that reports or condemns it; frame {', '.join(sorted(frames))})")
             reasons.append(Reason(
                 category=category, source="rule", action=action,  # type: ignore[arg-type]
-                rule_id=rule_id, evidence=evidence,
-                message=_message(category, rule_id, evidence)))
+                rule_id=rule_id, evidence=evidence, message=message))
         return reasons
 
     def _clears_plain(self, nt: NormalizedText, article: Article | None) -> bool:
@@ -178,7 +183,9 @@ class RuleSet:
         return True
 
     def _match_words_and_phrases(self, nt: NormalizedText, add,  # type: ignore[no-untyped-def]
-                                 framed_out: set[str] | None = None) -> None:
+                                 framed_out: set[str] | None = None,
+                                 held: dict[tuple[str, str, str], set[str]] | None = None,
+                                 ) -> None:
         original = nt.original
         targets = self.targets
         spans: dict[int, tuple[int, int]] | None = None  # token -> its stream span
@@ -186,28 +193,47 @@ class RuleSet:
             for hit in self.words.lookup(tok):
                 if hit.category in self.categories and not self.words.allowed_as_name(
                         hit, original[tok.start:tok.end]):
+                    frame = None
                     if targets is not None and hit.category in targets.word_framed_categories:
                         if spans is None:
                             spans = {id(t): (s, e) for s, e, t in nt.stream_tokens}
                         span = spans.get(id(tok))
-                        if span is not None and targets.framed(nt, hit.category, *span,
-                                                               word=True):
+                        frame = None if span is None else targets.framed(
+                            nt, hit.category, *span, word=True)
+                        if frame is not None and frame.hold and hit.lang:
+                            frame = None  # English frames hold English words (languages:
+                            # moderation/languages/unless.py)
+                        if frame is not None:
                             if framed_out is not None:
                                 framed_out.add(hit.category)
-                            continue
+                            if not frame.hold:
+                                continue
                     rule = f"{hit.category}.{hit.lang}.words" if hit.lang else \
                         f"{hit.category}.words"
-                    add(hit.category, rule, hit.action,
+                    action = hit.action
+                    if frame is not None and action == "reject":
+                        # a listed word quoted or reported to condemn it: a person decides
+                        action = "review"
+                        if held is not None:
+                            held.setdefault((hit.category, rule, action), set()).add(frame.id)
+                    add(hit.category, rule, action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))
         for ph in find(self.index, nt):
             p = ph.pattern
-            if targets is not None and targets.framed(nt, p.category, ph.stream_start,
-                                                      ph.stream_end):
+            frame = None if targets is None else targets.framed(
+                nt, p.category, ph.stream_start, ph.stream_end, hold=True)
+            action = p.action
+            if frame is not None:
                 if framed_out is not None:
                     framed_out.add(p.category)
-                continue
-            add(p.category, p.rule_id, p.action,
+                if not frame.hold:
+                    continue
+                if action == "reject":  # quoted in a comment that condemns it: a person decides
+                    action = "review"
+                    if held is not None:
+                        held.setdefault((p.category, p.rule_id, action), set()).add(frame.id)
+            add(p.category, p.rule_id, action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
                          term=nt.stream[ph.stream_start:ph.stream_end]))
 

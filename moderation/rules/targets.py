@@ -129,10 +129,17 @@ class TargetAnalyzer:
                               _screens(policy.expand(f.pattern)))
                        for f in t.frames]
         # the frame alternatives the last comment's words allow (one comment at a time)
-        self._live: tuple[str, list[list[re.Pattern[str]]]] = ("", [])
-        self.framed_categories = frozenset(c for f in self.frames for c in f.categories)
+        # (filled frame by frame, when a frame is first needed for the comment)
+        self._live: tuple[str, frozenset[str], list[list[re.Pattern[str]] | None]] = (
+            "", frozenset(), [])
+        self.framed_categories = frozenset(
+            c for f in self.frames if not f.spec.hold and f.spec.kind != "endorsement"
+            for c in f.categories)
         self.word_framed_categories = frozenset(
-            c for f in self.frames if f.spec.words for c in f.categories)
+            c for f in self.frames if f.spec.words or f.spec.hold for c in f.categories)
+        self.phrase_held_categories = self.framed_categories | frozenset(
+            c for f in self.frames if f.spec.hold and f.spec.quoted for c in f.categories)
+        self.has_endorsement = any(f.spec.kind == "endorsement" for f in self.frames)
         self.respell: dict[str, str] = {}
         self._lexicon: frozenset[str] = frozenset()
         if t.respell is not None:
@@ -258,12 +265,17 @@ class TargetAnalyzer:
     # --- frames -----------------------------------------------------------------------------
 
     def framed(self, nt: NormalizedText, category: str, start: int, end: int,
-               predicate_start: int | None = None, *, word: bool = False) -> bool:
-        """Is the match at stream[start:end] negated, asked, reported or condemned by a frame
-        that applies to its category (``word``: a listed-word hit, framed only by frames
-        marked ``words``)?"""
-        if category not in (self.word_framed_categories if word else self.framed_categories):
-            return False
+               predicate_start: int | None = None, *, word: bool = False,
+               hold: bool = False) -> Frame | None:
+        """The frame that negates, asks, reports or condemns the match at stream[start:end],
+        among those that apply to its category, or None. ``word``: a listed-word hit, framed
+        only by frames marked ``words`` (which drop it) or ``hold`` (which hold it for review;
+        a dropping frame wins over a holding one); ``hold``: a phrase match, which ``quoted``
+        hold frames may also hold. Reporting, counter-speech and hold frames do not count where
+        an ``endorsement`` frame applies ("he called them X and he was right")."""
+        if category not in (self.word_framed_categories if word else
+                            self.phrase_held_categories if hold else self.framed_categories):
+            return None
         s = nt.stream
         sent_start = s.rfind("|", 0, start) + 1
         sent_end = s.find("|", end)
@@ -273,37 +285,106 @@ class TargetAnalyzer:
             if next_end < len(s):
                 k = s.find("|", next_end + 1)
                 next_end = len(s) if k < 0 else k
-        live = self._live
-        if live[0] is not s:  # a new comment: which frame alternatives its words allow
-            words = frozenset(_NON_WORD.split(s))
-            live = self._live = (s, [f.parts_for(words) for f in self.frames])
         quoted: bool | None = None
-        for f, parts in zip(self.frames, live[1], strict=True):
-            if not parts or category not in f.categories or (word and not f.spec.words):
-                continue
+        endorsed: bool | None = None
+        held: Frame | None = None
+        for k, f in enumerate(self.frames):
             spec = f.spec
-            anchor = predicate_start if (spec.anchor == "predicate"
-                                         and predicate_start is not None) else start
-            for rx in parts:
-                if spec.where == "after":
-                    if spec.max_gap is None:
-                        if rx.search(s, end, next_end):
-                            return True
-                        continue
-                    m = rx.search(s, end, sent_end)
-                    if m is not None and len(s[end:m.start()].split()) <= spec.max_gap:
-                        return True
+            if category not in f.categories or spec.kind == "endorsement":
+                continue
+            if word:
+                if not (spec.words or spec.hold) or (held is not None and spec.hold):
                     continue
-                for m in rx.finditer(s, sent_start, anchor):
-                    if m.end() > anchor:
-                        continue
-                    if spec.max_gap is None or len(s[m.end():anchor].split()) <= spec.max_gap:
-                        return True
-                if spec.kind in ("reporting", "counter_speech"):
+            elif spec.hold and not (hold and spec.quoted and held is None):
+                continue
+            if spec.quoted:
+                if quoted is None:
+                    quoted = _inside_quotes(nt, start, end)
+                if not quoted:
+                    continue
+            parts = self._parts(s, k)
+            if not parts:
+                continue
+            if spec.quoted:
+                hit = any(rx.search(s) for rx in parts)
+            else:
+                hit = self._frame_hit(f, parts, nt, start, end, predicate_start, sent_start,
+                                      sent_end, next_end)
+                if hit is None:  # quoted, with the frame anywhere in the comment
                     if quoted is None:
                         quoted = _inside_quotes(nt, start, end)
-                    if quoted and (rx.search(s, 0, start) or rx.search(s, end)):
+                    hit = quoted and any(rx.search(s, 0, start) or rx.search(s, end)
+                                         for rx in parts)
+            if not hit:
+                continue
+            if spec.hold or spec.kind in ("reporting", "counter_speech"):
+                if endorsed is None:
+                    endorsed = self._endorsed(category, s, start, end, sent_start, next_end)
+                if endorsed:
+                    continue
+            if spec.hold:
+                held = spec
+                continue
+            return spec
+        return held
+
+    @staticmethod
+    def _frame_hit(f: _Frame, parts: list[re.Pattern[str]], nt: NormalizedText, start: int,
+                   end: int, predicate_start: int | None, sent_start: int, sent_end: int,
+                   next_end: int) -> bool | None:
+        """Does frame ``f`` match around stream[start:end]? None: not in place, but a reporting
+        or counter-speech frame, which also frames a quoted match from anywhere."""
+        s = nt.stream
+        spec = f.spec
+        anchor = predicate_start if (spec.anchor == "predicate"
+                                     and predicate_start is not None) else start
+        for rx in parts:
+            if spec.where == "after":
+                if spec.max_gap is None:
+                    if rx.search(s, end, next_end):
                         return True
+                    continue
+                m = rx.search(s, end, sent_end)
+                if m is not None and len(s[end:m.start()].split()) <= spec.max_gap:
+                    return True
+                continue
+            for m in rx.finditer(s, sent_start, anchor):
+                if m.end() > anchor:
+                    continue
+                if spec.max_gap is None or len(s[m.end():anchor].split()) <= spec.max_gap:
+                    return True
+        quotable = spec.where == "before" and spec.kind in ("reporting", "counter_speech")
+        return None if quotable else False
+
+    def _parts(self, s: str, k: int) -> list[re.Pattern[str]]:
+        """The alternatives of frame ``k`` that the words of comment stream ``s`` allow (worked
+        out once per comment and frame, when first needed)."""
+        live = self._live
+        if live[0] is not s:  # a new comment
+            live = self._live = (s, frozenset(_NON_WORD.split(s)), [None] * len(self.frames))
+        parts = live[2][k]
+        if parts is None:
+            parts = live[2][k] = self.frames[k].parts_for(live[1])
+        return parts
+
+    def _endorsed(self, category: str, s: str, start: int, end: int, sent_start: int,
+                  next_end: int) -> bool:
+        """Does an endorsement frame apply: before the match in its sentence ("as my dad says",
+        "just saying"), or after it to the end of the next two sentences ("and he was
+        right")?"""
+        if not self.has_endorsement:
+            return False
+        for k, f in enumerate(self.frames):
+            if f.spec.kind != "endorsement" or category not in f.categories:
+                continue
+            for rx in self._parts(s, k):
+                if f.spec.where == "after":
+                    if rx.search(s, end, next_end):
+                        return True
+                else:
+                    for m in rx.finditer(s, sent_start, start):
+                        if m.end() <= start:
+                            return True
         return False
 
     # --- predicates -------------------------------------------------------------------------
