@@ -62,6 +62,27 @@ _LEET_TABLE = str.maketrans(LEET)
 # Second reading for the ambiguous ones: ``1`` and ``|`` can stand for ``l`` or ``i``.
 _LEET_ALT_TABLE = str.maketrans({**LEET, "1": "l", "|": "i", "!": "l"})
 
+# Arabizi: Arabic in Latin letters, with digits for the letters Latin lacks (``7mar`` حمار,
+# ``a2tlak`` اقتلك, ``3arabi`` عربي). Leetspeak reads those digits as other letters (7 -> t) or
+# splits the word at them (2), so a word written that way gets one more form, its digits
+# replaced by the Arabic letters they stand for (``7mar`` -> ``حmar``): Arabic list entries
+# written in Arabizi are indexed in that form (moderation.languages.morphology), and no English
+# or Turkish word can take it. Only a word of letters and these digits, never two digits in a
+# row ("5th", "b2b" get a form nobody lists; "covid19", "2025" get none).
+ARABIZI: dict[str, str] = {"2": "ء", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "غ", "9": "ق"}
+_ARABIZI_TABLE = str.maketrans(ARABIZI)
+_ARABIZI_WORD = re.compile(r"[a-z2356789]+")
+_TWO_DIGITS = re.compile(r"[0-9][0-9]")
+
+
+def arabizi_form(word: str) -> str | None:
+    """The Arabizi form of an ASCII word holding Arabizi digits and two letters or more, else
+    None: ``7mar`` -> ``حmar``, ``a2tlak`` -> ``aءtlak``."""
+    if (len(word) < 3 or word.isalpha() or not _ARABIZI_WORD.fullmatch(word)
+            or _TWO_DIGITS.search(word) or sum(1 for c in word if c.isalpha()) < 2):
+        return None
+    return word.translate(_ARABIZI_TABLE)
+
 # Symbols that stand for "some letter" inside a word: f*ck, f**k, sh#t.
 WILDCARDS = frozenset("*#%")
 # Punctuation stripped from the edges of a token (trailing ``!`` is punctuation, inner is leet).
@@ -383,6 +404,7 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
         tok = Token(core, start, end)
         tokens.append(tok)
         return [tok]
+    arabizi = arabizi_form(core) if core.isascii() else None
     letters = sum(1 for c in core if c.isalpha())
     leets = sum(1 for c in core if c in LEET)
     if letters < leets and (letters < 2 or letters * 2 < leets or _DIGIT_RUN.search(core)):
@@ -415,7 +437,14 @@ def _split_symbolic(nt: NormalizedText, core: str, a: int, tokens: list[Token]) 
     if leet.isalpha():
         start, end = nt.folded_span_to_original(a, a + len(core))
         alts = (leet_alt,) if leet_alt != leet and leet_alt.isalpha() else ()
+        if arabizi is not None:
+            alts = (*alts, arabizi)
         tok = Token(leet, start, end, alts=alts)
+        tokens.append(tok)
+        return [tok]
+    if arabizi is not None:  # "a2tlak": one word (2 is no leet letter), not "a" and "tlak"
+        start, end = nt.folded_span_to_original(a, a + len(core))
+        tok = Token("".join(c for c in leet if c.isalpha()), start, end, alts=(arabizi,))
         tokens.append(tok)
         return [tok]
     # Separators inside: split into pieces (each a token), and join them (f.u.c.k, f-u-c-k).

@@ -9,7 +9,9 @@ same comments, about 10 us), and py3langid is asked only about a Latin-script se
 too little evidence (Turkish or Kurmanji typed in ASCII):
 
 - Arabic script: Sorani has letters the others lack (ڕ ڵ ۆ ێ ە ھ); Persian has پ چ ژ گ and writes
-  ی ک where Arabic writes ي ك ة ى; each also has its own everyday words.
+  ی ک where Arabic writes ي ك ة ى; each also has its own everyday words, compared with one yeh
+  and one kaf because Persian is often typed on an Arabic keyboard (اين, كه), and Persian its
+  verbs (می/نمی + a verb stem: ميكنم, نمی‌دونم).
 - Latin script: Turkish has ı ğ ö ü, Kurmanji ê û î; English, Turkish, Kurmanji, German,
   French, Spanish and Arabizi (Arabic in Latin letters, digits for letters: 3 = ع, 7 = ح) are
   told by their function words; a few other European languages are recognised so that they can
@@ -88,14 +90,15 @@ _LATIN_LETTERS: dict[str, tuple[tuple[str, float], ...]] = {
 ARABIC_FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "ar": frozenset("""في على إلى الى عن هذا هذه الذي التي أن ان لا هل كان لم لن قد يا انت
         أنت هو هي نحن كل مع بعد قبل ليس انتم أنتم والله الله""".split()),
-    "fa": frozenset("""است این آن که را از به برای می نمی هست نیست هم تو ما شما آنها چرا خیلی
-        بود شد کرد یک هیچ ها باید""".split()),
+    "fa": frozenset("""است این آن که را از به برای می نمی هست نیست هم تو شما آنها چرا خیلی
+        بود شد کرد یک هیچ ها باید یه اون رو هستی هستند هستید هستم نیستند دیگه اینجا""".split()),
     "ckb": frozenset("""لە بە کە ئەم ئەو بۆ لەگەڵ نییە هەیە دەکات ئێمە ئێوە تۆ ئەوان چی بەڵام زۆر
         هەموو ئەمە""".split()),
 }
 _SORANI_LETTERS = frozenset("ڕڵۆێەھ")
 _PERSIAN_LETTERS = frozenset("پچژگیک")
-_ARABIC_LETTERS = frozenset("ةىيك")
+_ARABIC_LETTERS = frozenset("ةى")  # Persian typed on an Arabic keyboard has ي and ك, not these
+_ARABIC_KEYBOARD = frozenset("يك")  # Arabic's yeh and kaf, which Persian phones also type
 
 _SENTENCE = re.compile(r"[^.!?؟\n]+")
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:[0-9][^\W\d_]*)*|[0-9]+[^\W\d_]+")
@@ -107,6 +110,23 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _HARAKAT = dict.fromkeys(map(ord, "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u200c"))
 _HAMZA_SEATS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+# Words are compared with one yeh and one kaf (Persian typed on an Arabic keyboard writes اين,
+# كه, يك for این, که, یک; Arabic في and على take the same form), not folding hamza seats away
+# for Persian (آن, not Arabic ان).
+_YEH_KAF = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+_ARABIC_FUNCTION_FOLDED = frozenset(w.translate(_HAMZA_SEATS).translate(_YEH_KAF)
+                                    for w in ARABIC_FUNCTION_WORDS["ar"])
+_OTHER_FUNCTION_FOLDED = {lang: frozenset(w.translate(_YEH_KAF) for w in words)
+                          for lang, words in ARABIC_FUNCTION_WORDS.items() if lang != "ar"}
+# Persian verbs: the می/نمی prefix of the present and imperfect (میکنم, نمیدونم, می‌شود) on a
+# verb stem, glued or after a zero-width non-joiner; Arabic words starting with مي (ميدان,
+# مياه, ميلاد, ميزان) do not continue with these stems.
+_PERSIAN_VERB = re.compile(
+    r"^ن?می(?:کن|کرد|کنن|شو|شه|شد|شن|خوا|خور|دون|دان|دید|گ|ر[وفه]|زن|زد|تون|توان|بین|ذار|"
+    r"گذار|یا|آی|آر|فهم|کش|نویس|ترس|پرس|بر|خند|ساز|سوز|فرست|مون|مان|دم|ده|گیر|بند)")
+# Persian words that start like the Arabic article: not evidence of Arabic.
+_PERSIAN_AL = frozenset(w.translate(_YEH_KAF) for w in
+                        "البته الان الاغ الاغها الهی الکی الو الگو الهام الماس".split())
 # Other scripts: the language their text is (for the "not covered" decision).
 _OTHER_SCRIPTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[\u0590-\u05ff]"), "he"), (re.compile(r"[\u0370-\u03ff]"), "el"),
@@ -331,16 +351,29 @@ def _arabic_script(part: str) -> tuple[str, frozenset[str]]:
         scores["ckb"] = 1.5 * sorani
     persian = sum(part.count(c) for c in _PERSIAN_LETTERS & letters)
     arabic = sum(part.count(c) for c in _ARABIC_LETTERS & letters)
-    words = part.translate(_HARAKAT).translate(_HAMZA_SEATS).split()
-    for lang, fw in ARABIC_FUNCTION_WORDS.items():
+    keyboard = sum(part.count(c) for c in _ARABIC_KEYBOARD & letters)
+    zwnj = part.count("\u200c")  # Persian (and Sorani) glue: می‌شود, عرب‌ها; Arabic has none
+    words = part.translate(_HARAKAT).translate(_YEH_KAF).split()
+    seated = [w.translate(_HAMZA_SEATS) for w in words]
+    hits = len(_ARABIC_FUNCTION_FOLDED.intersection(seated))
+    if hits:
+        scores["ar"] = 2.0 * hits
+    for lang, fw in _OTHER_FUNCTION_FOLDED.items():
         hits = len(fw.intersection(words))
         if hits:
             scores[lang] = scores.get(lang, 0.0) + 2.0 * hits
-    article = sum(1 for w in words if w.startswith(("ال", "وال", "بال")) and len(w) > 3)
-    if arabic or article:
-        scores["ar"] = scores.get("ar", 0.0) + 0.5 * arabic + 1.0 * article
-    if persian and not sorani:
-        scores["fa"] = scores.get("fa", 0.0) + 0.5 * persian
+    if not sorani:
+        verbs = sum(1 for w in words if _PERSIAN_VERB.match(w))
+        if persian or verbs or zwnj:
+            scores["fa"] = (scores.get("fa", 0.0) + 0.5 * persian + 1.5 * min(verbs, 3)
+                            + 0.5 * min(zwnj, 4))
+    article = sum(1 for w in seated if w.startswith(("ال", "وال", "بال")) and len(w) > 3
+                  and w not in _PERSIAN_AL)
+    # ي and ك are Arabic letters unless the text shows Persian otherwise (its words, verbs,
+    # letters): then they are only the keyboard it was typed on
+    keyboard *= 0.1 if "fa" in scores else 0.5
+    if arabic or article or keyboard:
+        scores["ar"] = scores.get("ar", 0.0) + 0.5 * arabic + 1.0 * article + keyboard
     if not scores:
         return UNDETERMINED, _ARABIC_SCRIPT_LANGUAGES
     best = max(scores, key=lambda k: scores[k])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from moderation.languages.morphology import is_stem
-from moderation.normalize import fold_entry
+from moderation.normalize import fold_entry, normalize
 
 PLACEHOLDER = re.compile(r"<<([a-z0-9_]+)>>")
 #: The short suffix a ``word*`` allows inside a pattern or a multi-word entry.
@@ -24,9 +24,18 @@ def fold_pattern(pattern: str) -> str:
     return "".join(c if c.isascii() else fold_entry(c) for c in pattern)
 
 
+def phrase_form(entry: str) -> str:
+    """An ASCII entry with digits in it (Arabizi: "yel3an abouk") as the tokenizer writes it in
+    the phrase stream ("yelean abouk"), which phrase patterns read; any other entry as it is."""
+    if entry.isascii() and "*" not in entry and any(c.isdigit() for c in entry):
+        return normalize(entry).stream
+    return entry
+
+
 def entry_regex(entry: str) -> str:
     """A (folded) list entry as a regular expression: words separated by flexible white space,
     ``word*`` allowing a short suffix."""
+    entry = phrase_form(entry)
     return r"\s+".join(re.escape(w[:-1]) + STEM_SUFFIX if w.endswith("*") and len(w) > 1
                        else re.escape(w) for w in entry.split())
 

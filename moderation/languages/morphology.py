@@ -6,15 +6,17 @@ suffixes (şerefsizler, şerefsizsin; kûçikê, kûçikno). A list entry ending
 is expanded here, once per policy version, into the forms a comment may hold: matching stays
 one set lookup per token. Persian -اند/-ند ("they are": وحشی‌اند), Sorani and Persian -تر/-ترین
 (پیسترین "the dirtiest") and Turkish -li/-lu (mikroplu) are there because a predicate is the
-usual place for the insulting word. Affixes are written as the language writes them and folded as
-comments are (moderation.normalize.fold_entry), so ``ة`` and ``ه`` or ``ş`` and ``s`` agree.
+usual place for the insulting word. An Arabic entry written in Arabizi (``7mar``) becomes the
+one form such a word takes (moderation.normalize.arabizi_form), without affixes. Affixes are
+written as the language writes them and folded as comments are
+(moderation.normalize.fold_entry), so ``ة`` and ``ه`` or ``ş`` and ``s`` agree.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from moderation.normalize import fold_entry
+from moderation.normalize import arabizi_form, fold_entry
 
 _PREFIXES: dict[str, tuple[str, ...]] = {
     "arabic": ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "فال", "لل", "ولل", "يا", "ك",
@@ -74,6 +76,13 @@ def _expand(entries: tuple[str, ...], morphology: str) -> tuple[str, ...]:
     suffixes = _folded(_SUFFIXES[morphology])
     out: dict[str, None] = {}
     for entry in entries:
+        if morphology == "arabic" and entry.isascii():
+            # Arabizi ("7mar", "a2tlak"): only the form the tokenizer gives such a word, never
+            # its leetspeak reading ("ra7" is not "rat")
+            arabizi = arabizi_form(entry.lower())
+            if arabizi is not None:
+                out[arabizi] = None
+                continue
         if not is_stem(entry):
             out[fold_entry(entry)] = None
             continue

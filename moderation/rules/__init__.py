@@ -255,7 +255,10 @@ class RuleSet:
 
 def _drop_nested(found: dict[tuple[str, str, str], list[Evidence]]) -> None:
     """Keep the widest of overlapping spans within a category ("f u c k" inside "f u c k i n g",
-    "are a ... idiot" inside "you are a ... idiot"), so evidence reads once."""
+    "are a ... idiot" inside "you are a ... idiot"), so evidence reads once. Two languages'
+    rules (``personal_attack.ckb.words``, ``personal_attack.fa.words``) keep theirs: which of
+    them counts is decided later, sentence by sentence (moderation.languages.scope), and Persian
+    "بی ناموس" must not be lost inside the same Sorani entry."""
     by_category: dict[str, list[tuple[tuple[str, str, str], Evidence]]] = {}
     for key, evidence in found.items():
         for e in evidence:
@@ -265,7 +268,7 @@ def _drop_nested(found: dict[tuple[str, str, str], list[Evidence]]) -> None:
             continue
         for key, e in items:
             for key2, other in items:
-                if other is e:
+                if other is e or _other_language(key[1], key2[1]):
                     continue
                 inside = other.start <= e.start and e.end <= other.end
                 wider = (other.end - other.start) > (e.end - e.start)
@@ -276,6 +279,14 @@ def _drop_nested(found: dict[tuple[str, str, str], list[Evidence]]) -> None:
 
 
 _RANK = {"flag": 0, "review": 1, "reject": 2}
+
+
+def _other_language(rule_id: str, other: str) -> bool:
+    """Are these two languages' rules (``profanity.ar.words``, ``profanity.fa.words``)? English
+    rule ids have one dot."""
+    if rule_id.count(".") < 2 or other.count(".") < 2:
+        return False
+    return rule_id.split(".", 2)[1] != other.split(".", 2)[1]
 
 
 def _contact_evidence(ch: ContactHit, original: str) -> Evidence:

@@ -56,7 +56,10 @@ class WordIndex:
                 continue
             hit = WordHit(category, form, action, lang)
             bucket = self.exact.setdefault(form, [])
-            if any(h.category == category for h in bucket):
+            # One hit per category, and per language: a word in both the Arabic and the Persian
+            # list (ديوث) must count in a Persian sentence too, where the Arabic hit does not
+            # (moderation.languages.scope). The categories' own lists count everywhere.
+            if any(h.category == category and (h.lang == lang or not h.lang) for h in bucket):
                 continue
             bucket.append(hit)
             self.squashed.setdefault(squash(form), []).append((len(form), hit))
