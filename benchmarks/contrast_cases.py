@@ -13,24 +13,14 @@ with their rule ids, for the tuning half only (the held-out half is measured, ne
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "engine" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def rows(half: str) -> list[tuple[str, str]]:
-    out = []
-    for line in (DATA / f"contrast_{half}.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            expected, text = line.split("\t", 1)
-            out.append((expected, text))
-    for line in (DATA / "contrast_languages.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            h, expected, text = line.split("\t", 2)
-            if h == half:
-                out.append((expected + "@lang", text))
-    return out
+from tests.engine.contrast_data import contrast_rows  # noqa: E402
 
 
 def main() -> None:
@@ -47,7 +37,7 @@ def main() -> None:
     scorer = None if args.scorer == "none" else load_scorer(args.scorer)
     engine = Engine(load_policy(), scorer)
     for half in args.half or ["tuning", "heldout"]:
-        data = rows(half)
+        data = contrast_rows(half, tag_languages=True)
         decisions = engine.decide_batch([Comment(text=t) for _, t in data])
         for group in ("", "@lang"):
             tally: Counter[str] = Counter()

@@ -8,33 +8,16 @@ never tuned on: only its totals are held to the figures measured when the rules 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
-
-DATA = Path(__file__).parent / "data"
-
-
-def _rows(half: str) -> list[tuple[str, str]]:
-    rows = []
-    for line in (DATA / f"contrast_{half}.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            expected, text = line.split("\t", 1)
-            rows.append((expected, text))
-    for line in (DATA / "contrast_languages.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            h, expected, text = line.split("\t", 2)
-            if h == half:
-                rows.append((expected, text))
-    return rows
+from tests.engine.contrast_data import contrast_rows
 
 
 def test_halves_are_balanced() -> None:
     for half in ("tuning", "heldout"):
-        rows = _rows(half)
+        rows = contrast_rows(half)
         assert sum(e == "ok" for e, _ in rows) == sum(e == "reject" for e, _ in rows), half
         assert len(rows) >= 60, half
 
@@ -45,8 +28,8 @@ KNOWN_MISSES = {
 }
 
 
-@pytest.mark.parametrize(("expected", "text"), _rows("tuning"))
-def test_tuning_rows(rules_engine: Engine, expected: str, text: str) -> None:
+@pytest.mark.parametrize(("expected", "text"), contrast_rows("tuning"))
+def test_tuningcontrast_rows(rules_engine: Engine, expected: str, text: str) -> None:
     d = rules_engine.decide(Comment(text=text))
     if text in KNOWN_MISSES:
         assert d.action == "reject"  # remove it from KNOWN_MISSES once a rule gets it right
@@ -77,7 +60,7 @@ def test_a_word_said_outright_beside_a_reported_one_still_rejects(rules_engine: 
 
 
 def test_held_out_totals(rules_engine: Engine) -> None:
-    rows = _rows("heldout")
+    rows = contrast_rows("heldout")
     decisions = rules_engine.decide_batch([Comment(text=t) for _, t in rows])
     ok = sum(d.action != "reject" for (e, _), d in zip(rows, decisions, strict=True) if e == "ok")
     rejected = sum(d.action == "reject" for (e, _), d in zip(rows, decisions, strict=True)

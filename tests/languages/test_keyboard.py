@@ -20,7 +20,7 @@ from moderation.engine import Engine
 from moderation.languages.detect import detect
 from moderation.models import Comment
 from moderation.normalize import arabizi_form, normalize
-from tests.languages.conftest import HERE
+from tests.languages.conftest import HERE, reject_shares
 
 SETS = ("fa_arabic_letters", "arabizi")
 
@@ -55,12 +55,9 @@ def test_tuning_half_is_decided_as_written(engine: Engine, name: str) -> None:
 def test_held_out_half_meets_the_targets(engine: Engine, name: str) -> None:
     rows = [r for r in _cases(name) if r["half"] == "held"]
     decisions = engine.decide_batch([Comment(text=r["text"]) for r in rows])
-    hateful = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
-               if r["expected"] == "reject"]
-    contrasts = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
-                 if r["expected"] == "approve"]
-    assert sum(hateful) / len(hateful) >= 0.70
-    assert sum(contrasts) / len(contrasts) <= 0.10
+    hateful, contrasts = reject_shares(rows, decisions)
+    assert hateful >= 0.70
+    assert contrasts <= 0.10
 
 
 @pytest.mark.parametrize("text", [

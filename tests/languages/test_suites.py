@@ -9,7 +9,7 @@ import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
-from tests.languages.conftest import SUITES, read_suite
+from tests.languages.conftest import SUITES, read_suite, reject_shares
 
 
 def test_suites_are_big_enough_and_well_formed() -> None:
@@ -25,12 +25,9 @@ def test_suites_are_big_enough_and_well_formed() -> None:
 def test_targets(engine: Engine, code: str) -> None:
     rows = read_suite(code)
     decisions = engine.decide_batch([Comment(text=r["text"]) for r in rows])
-    hateful = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
-               if r["expected"] == "reject"]
-    contrasts = [d.action == "reject" for r, d in zip(rows, decisions, strict=True)
-                 if r["expected"] == "approve"]
-    assert sum(hateful) / len(hateful) >= 0.70
-    assert sum(contrasts) / len(contrasts) <= 0.10
+    hateful, contrasts = reject_shares(rows, decisions)
+    assert hateful >= 0.70
+    assert contrasts <= 0.10
     # every comment is said to be in a language, and mostly in the suite's own
     seen = [d.languages[0] if d.languages else "" for d in decisions]
     assert all(seen)
