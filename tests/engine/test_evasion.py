@@ -11,20 +11,16 @@ initials, spaced letters in ordinary text, words split across lines, typos of ha
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
 from moderation.normalize import normalize
+from tests.engine import evasion_data
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import evasion_cases  # noqa: E402
-
-CASES = evasion_cases.cases()
+CASES = evasion_data.cases()
 TUNING = [c for c in CASES if c[0] == "tune"]
 
 # Tuning cases the rules still pass: a letter dropped from a word of four letters (the other
@@ -48,7 +44,7 @@ def test_generated_cases_are_current() -> None:
     """evasion_cases.tsv is what the generator writes (run it with --write after editing
     evasion_base.tsv)."""
     written = [(h, k, w, t.replace("\n", "\\n")) for h, k, w, t in CASES]
-    assert written == evasion_cases.generate()
+    assert written == evasion_data.generate()
 
 
 @pytest.mark.parametrize(("half", "kind", "word", "text"), TUNING,
@@ -77,14 +73,14 @@ def test_held_out_half_share_per_kind(rules_engine: Engine) -> None:
     assert not low
 
 
-@pytest.mark.parametrize(("half", "text"), evasion_cases.clean())
+@pytest.mark.parametrize(("half", "text"), evasion_data.clean())
 def test_clean_look_alike_is_not_rejected(rules_engine: Engine, half: str, text: str) -> None:
     decision = rules_engine.decide(Comment(text=text))
     assert decision.action == "approve", [r.rule_id for r in decision.reasons]
 
 
 def test_plain_and_full_paths_agree(rules_engine: Engine) -> None:
-    for text in [c[3] for c in CASES] + [t for _, t in evasion_cases.clean()]:
+    for text in [c[3] for c in CASES] + [t for _, t in evasion_data.clean()]:
         fast = rules_engine.rules.match(normalize(text), fast=True)
         slow = rules_engine.rules.match(normalize(text), fast=False)
         assert [r.rule_id for r in fast] == [r.rule_id for r in slow]
