@@ -47,22 +47,17 @@ class PatternUnless:
         self.victim: dict[str, _Stop] = {}
         for code, lang in policy.doc.languages.covered.items():
             forms = _FormCache(policy, lang.morphology)
-            victim: _Stop | None = None
-            if lang.victim is not None:
-                victim = (forms(lang.victim), tuple(forms.phrases(lang.victim)))
+            victim = None if lang.victim is None else _stop_of(forms, [lang.victim])
             counter: set[str] = set()
             for lc in lang.categories.values():
                 counter.update(u for r in (*lc.near, *lc.patterns) for u in r.unless)
-            stop: _Stop = (frozenset().union(*(forms(u) for u in sorted(counter))),
-                           tuple(x for u in sorted(counter) for x in forms.phrases(u)))
+            stop = _stop_of(forms, sorted(counter))
             for cname, lc in lang.categories.items():
                 if cname not in enabled:
                     continue
                 for p in lc.patterns:
                     if p.unless:
-                        self.rules[f"{cname}.{code}.{p.id}"] = (
-                            frozenset().union(*(forms(u) for u in p.unless)),
-                            tuple(x for u in p.unless for x in forms.phrases(u)))
+                        self.rules[f"{cname}.{code}.{p.id}"] = _stop_of(forms, p.unless)
                 if cname in QUOTABLE and (counter or victim is not None):
                     ids = [f"{cname}.{code}.{r.id}" for r in lc.near if not r.unless]
                     if lc.words:
@@ -141,6 +136,12 @@ class PatternUnless:
                 "message": (r.message + " " if r.message else "") + (
                     f"(held for review, not rejected: {why})")}))
         return out
+
+
+def _stop_of(forms: _FormCache, names: list[str]) -> _Stop:
+    """The word forms and phrases of the named lists, as one stop."""
+    return (frozenset().union(*(forms(u) for u in names)),
+            tuple(x for u in names for x in forms.phrases(u)))
 
 
 def _in_stopped_sentence(start: int, sentences: list[list[Token]], stop: _Stop) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from moderation.models import Article, Evidence, Reason
 from moderation.normalize import NormalizedText
@@ -21,6 +22,9 @@ from moderation.rules.prefilter import split_alternatives
 from moderation.rules.relevance import off_topic
 from moderation.rules.targets import TargetAnalyzer
 from moderation.rules.words import WordIndex, canonical
+
+if TYPE_CHECKING:
+    from moderation.policy.targets import Frame
 
 _KIND_TEXT = {
     "link": "link to an unlisted site",
@@ -210,12 +214,7 @@ class RuleSet:
                                 continue
                     rule = f"{hit.category}.{hit.lang}.words" if hit.lang else \
                         f"{hit.category}.words"
-                    action = hit.action
-                    if frame is not None and action == "reject":
-                        # a listed word quoted or reported to condemn it: a person decides
-                        action = "review"
-                        if held is not None:
-                            held.setdefault((hit.category, rule, action), set()).add(frame.id)
+                    action = _held(hit.action, frame, hit.category, rule, held)
                     add(hit.category, rule, action,
                         Evidence(start=tok.start, end=tok.end, text=original[tok.start:tok.end],
                                  term=hit.term))
@@ -223,16 +222,12 @@ class RuleSet:
             p = ph.pattern
             frame = None if targets is None else targets.framed(
                 nt, p.category, ph.stream_start, ph.stream_end, hold=True)
-            action = p.action
             if frame is not None:
                 if framed_out is not None:
                     framed_out.add(p.category)
                 if not frame.hold:
                     continue
-                if action == "reject":  # quoted in a comment that condemns it: a person decides
-                    action = "review"
-                    if held is not None:
-                        held.setdefault((p.category, p.rule_id, action), set()).add(frame.id)
+            action = _held(p.action, frame, p.category, p.rule_id, held)
             add(p.category, p.rule_id, action,
                 Evidence(start=ph.start, end=ph.end, text=original[ph.start:ph.end],
                          term=nt.stream[ph.stream_start:ph.stream_end]))
@@ -251,6 +246,17 @@ class RuleSet:
                 if key[0] == name:
                     evidence[:] = [e for e in evidence
                                    if not any(s <= e.start and e.end <= t for s, t in spans)]
+
+
+def _held(action: str, frame: Frame | None, category: str, rule_id: str,
+          held: dict[tuple[str, str, str], set[str]] | None) -> str:
+    """The action of a hit that a hold frame applies to: review instead of reject (a word or a
+    threat quoted or reported to condemn it: a person decides), noting the frame in ``held``."""
+    if frame is None or action != "reject":
+        return action
+    if held is not None:
+        held.setdefault((category, rule_id, "review"), set()).add(frame.id)
+    return "review"
 
 
 def _drop_nested(found: dict[tuple[str, str, str], list[Evidence]]) -> None:

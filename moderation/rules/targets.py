@@ -319,7 +319,8 @@ class TargetAnalyzer:
                 continue
             if spec.hold or spec.kind in ("reporting", "counter_speech"):
                 if endorsed is None:
-                    endorsed = self._endorsed(category, s, start, end, sent_start, next_end)
+                    endorsed = self._endorsed(category, nt, start, end, sent_start, sent_end,
+                                              next_end)
                 if endorsed:
                     continue
             if spec.hold:
@@ -367,25 +368,17 @@ class TargetAnalyzer:
             parts = live[2][k] = self.frames[k].parts_for(live[1])
         return parts
 
-    def _endorsed(self, category: str, s: str, start: int, end: int, sent_start: int,
-                  next_end: int) -> bool:
-        """Does an endorsement frame apply: before the match in its sentence ("as my dad says",
-        "just saying"), or after it to the end of the next two sentences ("and he was
-        right")?"""
+    def _endorsed(self, category: str, nt: NormalizedText, start: int, end: int,
+                  sent_start: int, sent_end: int, next_end: int) -> bool:
+        """Does an endorsement frame apply, in place as any frame is read: before the match in
+        its sentence ("as my dad says", "just saying") or after it ("and he was right")?"""
         if not self.has_endorsement:
             return False
-        for k, f in enumerate(self.frames):
-            if f.spec.kind != "endorsement" or category not in f.categories:
-                continue
-            for rx in self._parts(s, k):
-                if f.spec.where == "after":
-                    if rx.search(s, end, next_end):
-                        return True
-                else:
-                    for m in rx.finditer(s, sent_start, start):
-                        if m.end() <= start:
-                            return True
-        return False
+        return any(
+            f.spec.kind == "endorsement" and category in f.categories
+            and self._frame_hit(f, self._parts(nt.stream, k), nt, start, end, None, sent_start,
+                                sent_end, next_end)
+            for k, f in enumerate(self.frames))
 
     # --- predicates -------------------------------------------------------------------------
 
