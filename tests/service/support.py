@@ -228,7 +228,9 @@ class ServerThread:
 
     def __enter__(self) -> ServerThread:
         self.thread.start()
-        wait_until(lambda: self.server.started, 15, what="uvicorn start")
+        # generous: start-up loads the policy and model, which takes seconds on a loaded
+        # shared machine; a readiness wait, not a speed check
+        wait_until(lambda: self.server.started, 90, what="uvicorn start")
         return self
 
     def __exit__(self, *exc: Any) -> None:
