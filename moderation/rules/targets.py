@@ -145,10 +145,14 @@ class TargetAnalyzer:
             c for f in self.frames if f.spec.hold and f.spec.quoted for c in f.categories)
         self.has_endorsement = any(f.spec.kind == "endorsement" for f in self.frames)
         self.respell: dict[str, str] = {}
+        #: ordinary words a spaced-out run may spell (respell.spaced_words): read whole
+        self.spaced_words: frozenset[str] = frozenset()
         self._lexicon: frozenset[str] = frozenset()
         if t.respell is not None:
             self._lexicon = _lexicon(policy, t.respell)
             self.respell = _respell_table(policy, t.respell, self._lexicon)
+            self.spaced_words = frozenset(w for name in t.respell.spaced_words
+                                          for w in policy.words("@" + name) if w.isalpha())
 
     def screened(self, cp: CompiledPattern, refers_back: bool) -> CompiledPattern:
         """``cp`` with its requirements ordered for the prefilter. A direct predicate is filed
