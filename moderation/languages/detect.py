@@ -48,7 +48,8 @@ LATIN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "es": frozenset("""el la los las y es un una que en no por para con eres son yo tú usted
         pero muy como este esta del""".split()),
     "ar": frozenset("""ya enta inta anta enti inti ana wallah walla yalla 3ala 3an fi mesh mish
-        msh bas shu sho lesh leh kol kul ma3 ibn akh ukht habibi yakhi ya3ni yel3an""".split()),
+        msh bas shu sho lesh leh kol kul ma3 ibn akh ukht habibi yakhi ya3ni yel3an
+        umak umka omak ummak okhtak ukhtak abouk""".split()),
     "it": frozenset("""il gli è sono sei non che di per una della questo questa ma molto
         anche""".split()),
     "pt": frozenset("""os é não um uma você com para que em do da mas muito isso""".split()),
@@ -141,12 +142,14 @@ UNDETERMINED = "und"
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence (``text[start:end]``), its most likely language and every language with
-    some evidence in it (empty: nothing known)."""
+    some evidence in it (empty: nothing known). ``guessed``: the candidates are py3langid's
+    Turkish-or-Kurmanji guess on a short text with too little evidence of its own."""
 
     start: int
     end: int
     language: str
     candidates: frozenset[str] = field(default_factory=frozenset)
+    guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +199,7 @@ def _detect_cached(text: str) -> Detection:
 
 def _detect(text: str) -> Detection:
     whole = _sentence(text, 0, len(text))
-    if len(whole.candidates) <= 1:  # one language (or none known): nothing to split
+    if len(whole.candidates) <= 1 or whole.guessed:  # one language (or a guess): no split
         return Detection((whole,))
     parts = [m.span() for m in _SENTENCE.finditer(text) if m.group().strip()]
     if len(parts) <= 1:
@@ -204,7 +207,8 @@ def _detect(text: str) -> Detection:
     found = [_sentence(text[a:b], a, b) for a, b in parts]
     # A sentence with too little evidence of its own ("No thanks!", "Die crumb!") is taken to
     # be in the comment's language.
-    found = [s if s.candidates else Sentence(s.start, s.end, whole.language) for s in found]
+    found = [s if s.candidates and not s.guessed else Sentence(s.start, s.end, whole.language)
+             for s in found]
     if len({s.language for s in found}) <= 1:
         return Detection((whole,))
     # The gaps (punctuation, line ends) belong to the sentence before them.
@@ -217,29 +221,33 @@ def _detect(text: str) -> Detection:
 def _sentence(part: str, start: int, end: int) -> Sentence:
     """Language and candidates of one stretch of text."""
     if part.isascii():
-        lang, cands = _latin(part.lower(), ascii_only=True)
-        return Sentence(start, end, lang, cands)
+        lang, cands, guessed = _latin(part.lower(), ascii_only=True)
+        return Sentence(start, end, lang, cands, guessed)
     n_arabic, n_latin, n_cyrillic = _script_counts(part)
     if n_arabic and n_arabic >= n_latin:
         lang, cands = _arabic_script(part)
         if n_latin >= 4:  # mixed: English (or other) words inside an Arabic-script sentence
-            cands = cands | _latin(part.lower(), ascii_only=False)[1]
+            cands = cands | _latin(part.lower(), ascii_only=False, identify=False)[1]
         return Sentence(start, end, lang, cands)
     if n_cyrillic > n_latin:
         lang = "uk" if re.search(r"[іїєґІЇЄҐ]", part) else "ru"
         return Sentence(start, end, lang, frozenset({lang}))
     if n_latin:
-        lang, cands = _latin(part.lower(), ascii_only=False)
-        if n_arabic:
-            cands = cands | _arabic_script(part)[1]
-        return Sentence(start, end, lang, cands)
+        lang, cands, guessed = _latin(part.lower(), ascii_only=False)
+        if n_arabic:  # Arabic-script words too: py3langid's guess was made without them
+            cands = (frozenset() if guessed else cands) | _arabic_script(part)[1]
+            guessed = False
+        return Sentence(start, end, lang, cands, guessed)
     for rx, lang in _OTHER_SCRIPTS:
         if rx.search(part):
             return Sentence(start, end, lang, frozenset({lang}))
     return Sentence(start, end, UNDETERMINED)
 
 
-def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
+def _latin(low: str, *, ascii_only: bool,
+           identify: bool = True) -> tuple[str, frozenset[str], bool]:
+    """Language, candidates and whether the candidates are py3langid's guess (``identify``:
+    ask it when the function words are too few)."""
     scores: dict[str, float]
     if ascii_only:
         scores, digits = _function_words(low)  # digits: only ones Arabizi may use
@@ -258,14 +266,18 @@ def _latin(low: str, *, ascii_only: bool) -> tuple[str, frozenset[str]]:
         if found:
             scores["ar"] = scores.get("ar", 0.0) + (0.75 if found == 1 else 1.5)
     if not scores:
-        return _weak_latin(low, "en" if ascii_only else UNDETERMINED), frozenset()
+        lang, cands = _weak_latin(low, "en" if ascii_only else UNDETERMINED, identify)
+        return lang, cands, bool(cands)
     best = max(scores, key=lambda k: (scores[k], _LATIN_RANK[k]))
     top = scores[best]
     if top <= 1.0:  # one function word ("para", "de"): too little to rule others out
-        return _weak_latin(low, best if not ascii_only else "en"), frozenset()
+        lang, cands = _weak_latin(low, best if not ascii_only else "en", identify)
+        # a recognised Turkish or Kurmanji sentence keeps the function word's languages too
+        # ("ya manyak" may be Arabizi)
+        return lang, (cands | frozenset(scores)) if cands else cands, bool(cands)
     # A language with a fraction of the winner's evidence is a stray shared word ("in" is
     # English and Kurmanji, "de" half of Europe), not a second language.
-    return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top)
+    return best, frozenset(k for k, v in scores.items() if v >= 0.5 * top), False
 
 
 def _count(langs_of_words: Iterable[tuple[str, ...]]) -> dict[str, float]:
@@ -313,17 +325,23 @@ else:
 # What py3langid may answer for a short Latin-script text, and the site's code for it.
 _LANGID_CHOICES = ("en", "tr", "ku", "de", "fr", "es", "it", "pt", "nl")
 _LANGID_SITE = {"tr": "tr", "ku": "kmr"}
+# On a few words py3langid does not tell Turkish from Kurmanji reliably ("Ey beraz" is
+# Kurmanji), so either answer lets both languages' lists read the sentence.
+_TURKISH_OR_KURMANJI = frozenset({"tr", "kmr"})
 
 
-def _weak_latin(low: str, default: str) -> str:
+def _weak_latin(low: str, default: str, identify: bool = True) -> tuple[str, frozenset[str]]:
     """A short Latin-script text with too little evidence: py3langid's character n-gram model
     (when installed; restricted to the languages above) may recognise Turkish or Kurmanji
-    ("Siktir git lan", "Ereban derxin"); anything else keeps ``default`` (English for plain
-    ASCII: "No.", "Die crumb!" must not be reported as German)."""
+    ("Siktir git lan", "Ereban derxin"): then only those two languages' lists read the sentence
+    (Arabizi ``manyak`` is Turkish "crazy" in "Bu manyak");
+    anything else keeps ``default`` (English for plain ASCII: "No.", "Die crumb!" must not be
+    reported as German) and no candidate (nothing known)."""
     identifier = _langid()
-    if identifier is None or len(low.split()) < 2:  # one word ("Dumb"): nothing to go on
-        return default
-    return _LANGID_SITE.get(identifier.classify(low)[0], default)
+    if identifier is None or not identify or len(low.split()) < 2:  # one word: nothing to go on
+        return default, frozenset()
+    lang = _LANGID_SITE.get(identifier.classify(low)[0])
+    return (default, frozenset()) if lang is None else (lang, _TURKISH_OR_KURMANJI)
 
 
 @lru_cache(maxsize=1)

@@ -123,6 +123,11 @@ class Respell(_Strict):
         default_factory=list,
         description="lists whose words of min_length letters or fewer are also read with "
                     "their inner vowels dropped when no vowel is left ('kll', 'stb')")
+    spaced_words: list[str] = Field(
+        default_factory=list,
+        description="lists of ordinary words that hold a listed word: a run of spaced-out "
+                    "letters spelling one ('c l a s s', 'a s s a s s i n') is that word, never "
+                    "a listed word inside it")
 
 
 class TargetAnalysis(_Strict):
@@ -197,7 +202,7 @@ def target_problems(t: TargetAnalysis, policy: PolicyLists, pos: Any, list_names
         ok &= known_list(t.refer_back, ("targets", "refer_back"))
     if t.respell is not None:
         for field in ("lists", "exclude", "glue", "glue_objects", "objects", "glue_be",
-                      "skeletons", "glue_words"):
+                      "skeletons", "glue_words", "spaced_words"):
             for i, name in enumerate(getattr(t.respell, field)):
                 known_list(name, ("targets", "respell", field, i))
     if not ok:

@@ -60,6 +60,9 @@ class RuleSet:
     categories: dict[str, _CategoryRules] = field(default_factory=dict)
     #: who is attacked and how (the policy's ``targets`` block), None without one
     targets: TargetAnalyzer | None = None
+    #: ordinary words a spaced-out run may spell (targets.respell.spaced_words and every
+    #: category's allowed words): read whole, never through a listed word inside them
+    spaced_words: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, policy: Policy) -> RuleSet:
@@ -103,6 +106,8 @@ class RuleSet:
                          if cr.category.relevance is not None]
         if policy.doc.targets is not None:
             rs.targets = TargetAnalyzer(policy)
+        rs.spaced_words = frozenset().union(
+            rs.targets.spaced_words if rs.targets is not None else (), *rs.words.allow.values())
         rs.index = PatternIndex(rs.patterns)
         alternatives = [CompiledPattern.compile(p.category, p.rule_id, alt, p.action)
                         for p in rs.patterns for alt in split_alternatives(p.regex.pattern)]
@@ -193,7 +198,13 @@ class RuleSet:
         original = nt.original
         targets = self.targets
         spans: dict[int, tuple[int, int]] | None = None  # token -> its stream span
+        ordinary: list[tuple[int, int]] | None = None  # spaced runs spelling an ordinary word
         for tok in nt.tokens:
+            if tok.synthetic and self.spaced_words:
+                if ordinary is None:
+                    ordinary = _ordinary_runs(original, self.spaced_words)
+                if any(a <= tok.start and tok.end <= b for a, b in ordinary):
+                    continue  # "c l a s s": a piece of the word "class", not "ass"
             for hit in self.words.lookup(tok):
                 if hit.category in self.categories and not self.words.allowed_as_name(
                         hit, original[tok.start:tok.end]):
@@ -246,6 +257,21 @@ class RuleSet:
                 if key[0] == name:
                     evidence[:] = [e for e in evidence
                                    if not any(s <= e.start and e.end <= t for s, t in spans)]
+
+
+#: letters spaced out, three or more: "c l a s s"
+_SPACED_RUN = re.compile(r"(?<!\w)(?:[^\W\d_][ \t]+){2,}[^\W\d_](?!\w)")
+
+
+def _ordinary_runs(original: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """The spans of spaced-out runs of letters that spell an ordinary word of ``words`` (or
+    "a"/"i" and one: "a s s a s s i n"), whose pieces are no listed words."""
+    runs = []
+    for m in _SPACED_RUN.finditer(original):
+        letters = "".join(m.group().split()).lower()
+        if letters in words or (letters[0] in "ai" and letters[1:] in words):
+            runs.append(m.span())
+    return runs
 
 
 def _held(action: str, frame: Frame | None, category: str, rule_id: str,

@@ -45,9 +45,13 @@ from moderation.rules.prefilter import required_words, split_alternatives
 if TYPE_CHECKING:
     from moderation.policy import Policy
 
-# Quotation marks that open or close reported words; an ASCII apostrophe counts only at a word's
-# edge ("'I will kill you'"), never inside one ("don't").
-_QUOTES = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]|(?<!\w)['\u2018]|['\u2019](?!\w)")
+# Quotation marks that open or close reported words. Double marks count by parity; a single
+# mark is a quotation mark only as one of a pair, an opening one at a word's start ("'I will")
+# then a closing one at a word's end ("you'"): an apostrophe inside a word ("don't", "mayor's")
+# never counts, nor one at a word's end with no opening mark before it ("Muslims' rights",
+# "goin'"), nor one at a word's start that nothing closes ("'cause", "'90s").
+_DOUBLE_QUOTES = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_SINGLE_MARKS = re.compile("['\u2018\u2019]")
 _CHARACTERISTIC_NAMES = {
     "race": "race or ethnicity", "religion": "religion", "nationality": "nationality",
     "migrant": "migrant status", "gender": "gender", "sexual_orientation": "sexual orientation",
@@ -141,10 +145,14 @@ class TargetAnalyzer:
             c for f in self.frames if f.spec.hold and f.spec.quoted for c in f.categories)
         self.has_endorsement = any(f.spec.kind == "endorsement" for f in self.frames)
         self.respell: dict[str, str] = {}
+        #: ordinary words a spaced-out run may spell (respell.spaced_words): read whole
+        self.spaced_words: frozenset[str] = frozenset()
         self._lexicon: frozenset[str] = frozenset()
         if t.respell is not None:
             self._lexicon = _lexicon(policy, t.respell)
             self.respell = _respell_table(policy, t.respell, self._lexicon)
+            self.spaced_words = frozenset(w for name in t.respell.spaced_words
+                                          for w in policy.words("@" + name) if w.isalpha())
 
     def screened(self, cp: CompiledPattern, refers_back: bool) -> CompiledPattern:
         """``cp`` with its requirements ordered for the prefilter. A direct predicate is filed
@@ -471,9 +479,30 @@ def _inside_quotes(nt: NormalizedText, start: int, end: int) -> bool:
 
 
 def quoted_span(text: str, a: int, b: int) -> bool:
-    """Is ``text[a:b]`` between quotation marks: an odd number of marks before, one after?"""
-    before = len(_QUOTES.findall(text, 0, a))
-    return before % 2 == 1 and _QUOTES.search(text, b) is not None
+    """Is ``text[a:b]`` between quotation marks: an odd number of double marks before and one
+    after, or inside a pair of single ones (an opening mark at a word's start, then a closing
+    one at a word's end; other apostrophes are not quotation marks)?"""
+    before = len(_DOUBLE_QUOTES.findall(text, 0, a))
+    if before % 2 == 1 and _DOUBLE_QUOTES.search(text, b) is not None:
+        return True
+    opened = -1
+    n = len(text)
+    for m in _SINGLE_MARKS.finditer(text):
+        i = m.start()
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if m.group() != "\u2018" and not prev.isspace() and not (nxt.isalnum() or nxt == "_"):
+            if opened >= 0:  # closes the pair opened before
+                if opened < a and b <= i:
+                    return True
+                opened = -1
+                continue
+        if (m.group() != "\u2019" and not (prev.isalnum() or prev == "_")
+                and not nxt.isspace()):
+            if i >= b:
+                break
+            opened = i  # a later opening mark replaces one nothing closed ("'em 'plan'")
+    return False
 
 
 def _variants(word: str, min_length: int) -> set[str]:
