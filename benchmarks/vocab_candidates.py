@@ -91,15 +91,14 @@ def main() -> None:
     done = reviewed()
     todo = [c for c in cands if c[0] not in done]
     if a.summary:
-        kept = [w for w, _, _ in cands if done.get(w, ("",))[0] == "keep"]
-        dropped = [w for w, _, _ in cands if done.get(w, ("",))[0] == "drop"]
+        decisions = list(done.values())
+        kept = sum(d == "keep" for d, _ in decisions)
         kinds: dict[str, int] = {}
-        for w, _, _ in cands:
-            if done.get(w, ("",))[0] == "drop":
-                kinds[done[w][1]] = kinds.get(done[w][1], 0) + 1
-        print(f"candidates {len(cands)} (valence <= {a.max_valence}, sd <= {a.max_sd}); "
-              f"reviewed {len(kept) + len(dropped)}: kept {len(kept)}, dropped {len(dropped)}; "
-              f"not reviewed {len(todo)}")
+        for d, note in decisions:
+            if d == "drop":
+                kinds[note] = kinds.get(note, 0) + 1
+        print(f"reviewed {len(decisions)} words: kept {kept}, dropped {len(decisions) - kept}; "
+              f"candidates not reviewed yet at valence <= {a.max_valence}: {len(todo)}")
         for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
             print(f"  dropped as {k}: {n}")
         return
