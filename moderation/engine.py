@@ -59,6 +59,8 @@ class Engine:
             for name, th, action in self._model_rules
             if th.confirm_at is not None and action != "flag"
         }
+        #: category -> its model labels (a confirm_only pattern's score is their highest)
+        self._labels: dict[str, list[str]] = {name: th.labels for name, th, _ in self._model_rules}
 
     def check(self, text: str) -> None:
         """Raise the error a comment would get before any work is done on it."""
@@ -83,7 +85,9 @@ class Engine:
         for comment, sc in zip(comments, scores, strict=True):
             nt = normalize(comment.text)
             framed: set[str] = set()
-            reasons = self.rules.match(nt, comment.article, framed_out=framed)
+            pending: list[Reason] = []  # confirm_only pattern hits: count only when confirmed
+            reasons = self.rules.match(nt, comment.article, framed_out=framed,
+                                       confirm_out=pending)
             detection = detect(comment.text)
             if self.near.languages and detection.may_be(self.near.languages):
                 reasons.extend(self.near.match(nt))
@@ -101,6 +105,8 @@ class Engine:
                 _hold_for_review(model, framed)
             elif self._confirm:
                 self._confirm_rule_reviews(model, reasons)
+            if pending and self._confirm:  # its own span was checked for frames: other
+                self._confirm_patterns(pending, sc, reasons)  # words' frames don't hold it
             reasons.extend(model)
             decision = self._decision(reasons, sc, detection.languages)
             if decision.action == "review":
@@ -129,6 +135,29 @@ class Engine:
                 r.message = (f"{r.category.replace('_', ' ')}: model score {r.label}="
                              f"{r.score:.3f} >= confirm threshold {confirm[0]}, with the "
                              f"{by} rule's review")
+
+    def _confirm_patterns(self, pending: list[Reason], scores: dict[str, float],
+                          reasons: list[Reason]) -> None:
+        """A ``confirm_only`` pattern's hit ("you are a ...", said of a genius as of a fool)
+        becomes a reject reason when its category's model score is at ``confirm_at``, naming
+        the words and the score (a moderator reads both); below it, nothing at all."""
+        added = False
+        for r in pending:
+            confirm = self._confirm.get(r.category)
+            labels = self._labels.get(r.category)
+            if confirm is None or not labels:
+                continue
+            label, score = max(((lb, scores.get(lb, 0.0)) for lb in labels),
+                               key=lambda x: x[1])  # the first label on ties, as for reasons
+            if score < confirm[0]:
+                continue
+            r.label, r.score, r.threshold = label, round(score, 4), confirm[0]
+            r.message += (f", confirmed by the model: {label}={score:.3f} >= confirm "
+                          f"threshold {confirm[0]}")
+            reasons.append(r)
+            added = True
+        if added:
+            reasons.sort(key=self._category_order)
 
     def _category_order(self, r: Reason) -> int:
         """Reasons in policy category order, as the rule layer gives them."""

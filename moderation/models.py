@@ -70,7 +70,8 @@ class Reason(BaseModel):
     source: ReasonSource
     action: Literal["reject", "review", "flag"]
     rule_id: str | None = None
-    label: str | None = None  # model label, when source == "model"
+    label: str | None = None  # model label, when source == "model", or the label whose score
+    # confirmed a confirm_only pattern of a rule (score and threshold are then set too)
     score: float | None = None
     threshold: float | None = None
     evidence: list[Evidence] = Field(default_factory=list)

@@ -66,6 +66,12 @@ class PatternRule(_Strict):
     pattern: str
     action: CategoryAction | None = None
     description: str | None = None
+    confirm_only: bool = Field(
+        default=False,
+        description="the hit is silent (no reason, no flag) unless the category's model score "
+                    "is at its ``model.confirm_at``; then it rejects, naming the words and the "
+                    "score. For shapes that are insults only when the model reads them as "
+                    "hostile (\"you are a ...\"); needs the category's confirm_at")
 
 
 class ModelThresholds(_Strict):
@@ -159,6 +165,26 @@ class Category(_Strict):
     contacts: ContactRules | None = None
     relevance: RelevanceRules | None = None
 
+    @model_validator(mode="after")
+    def _confirm_only_patterns(self) -> Category:
+        """A ``confirm_only`` pattern counts only through the category's own confirm_at."""
+        for p in self.patterns:
+            if not p.confirm_only:
+                continue
+            where = f"patterns.{p.id}: confirm_only"
+            if self.model is None or self.model.confirm_at is None:
+                raise ValueError(f"{where} needs this category's model.confirm_at (the score "
+                                 "that confirms its hits); the category has none, so the "
+                                 "pattern could never count")
+            if self.action == "flag":
+                raise ValueError(f"{where} cannot be used in a category whose action is 'flag' "
+                                 "(confirm_at never applies there)")
+            if p.action is not None:
+                raise ValueError(f"{where} takes no 'action' (a hit the model confirms "
+                                 f"rejects; without it, nothing happens): remove "
+                                 f"'action: {p.action}'")
+        return self
+
 
 Morphology = Literal["arabic", "sorani", "persian", "turkish", "kurmanji", "german", "romance",
                      "russian", "none"]
@@ -208,6 +234,13 @@ class LanguagePatternRule(PatternRule):
     @classmethod
     def _one_or_many(cls, v: str | list[str]) -> list[str]:
         return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _no_confirm_only(self) -> LanguagePatternRule:
+        if self.confirm_only:
+            raise ValueError(f"patterns.{self.id}: confirm_only is for the policy's own "
+                             "categories, not a language's patterns")
+        return self
 
 
 class LanguageCategory(_Strict):

@@ -63,6 +63,9 @@ class RuleSet:
     #: ordinary words a spaced-out run may spell (targets.respell.spaced_words and every
     #: category's allowed words): read whole, never through a listed word inside them
     spaced_words: frozenset[str] = frozenset()
+    #: rule ids of ``confirm_only`` patterns: their hits go to ``match``'s ``confirm_out``
+    #: (the engine rejects with them when the category's model score is at confirm_at)
+    confirm_only: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, policy: Policy) -> RuleSet:
@@ -91,7 +94,10 @@ class RuleSet:
             rs.words.add_allow(name, cat.allow, cat.allow_capitalized)
             for p in cat.patterns:
                 rs.patterns.append(CompiledPattern.compile(
-                    name, f"{name}.{p.id}", policy.expand(p.pattern), p.action or cat.action))
+                    name, f"{name}.{p.id}", policy.expand(p.pattern),
+                    "reject" if p.confirm_only else p.action or cat.action))
+                if p.confirm_only:
+                    rs.confirm_only |= {f"{name}.{p.id}"}
             if cat.allow_phrases:
                 cr.allow_phrases = re.compile(
                     r"\b(?:" + "|".join(r"\s+".join(map(re.escape, a.lower().split()))
@@ -118,13 +124,17 @@ class RuleSet:
         return rs
 
     def match(self, nt: NormalizedText, article: Article | None = None, *,
-              fast: bool = True, framed_out: set[str] | None = None) -> list[Reason]:
+              fast: bool = True, framed_out: set[str] | None = None,
+              confirm_out: list[Reason] | None = None) -> list[Reason]:
         """All rule reasons for one normalised comment, in policy category order.
 
         ``fast`` first tries to clear a plain comment without tokenizing it (rules/plain.py);
         the answer is the same either way (tests/engine/test_plain.py). ``framed_out`` receives
         the categories of hits the target analysis framed away (quoted, reported, negated,
-        condemned, said of a thing): the engine then lets no model score reject on its own."""
+        condemned, said of a thing): the engine then lets no model score reject on its own.
+        Hits of ``confirm_only`` patterns are never among the reasons: they go, as reject
+        reasons, to ``confirm_out`` (dropped without it) for the engine to confirm with the
+        model score; framed ones go nowhere and do not count as framed."""
         if fast and self._clears_plain(nt, article):
             return []
         found: dict[tuple[str, str, str], list[Evidence]] = {}
@@ -152,6 +162,14 @@ class RuleSet:
         if not found:
             return []
         self._apply_allow_phrases(nt, found)
+        if self.confirm_only:  # apart, so their wider spans hide no other rule's evidence
+            pending = {k: found.pop(k) for k in [k for k in found if k[1] in self.confirm_only]}
+            if confirm_out is not None:
+                confirm_out.extend(
+                    Reason(category=c, source="rule", action="reject", rule_id=rule_id,
+                           evidence=sorted(ev, key=lambda e: (e.start, e.end)),
+                           message=_message(c, rule_id, sorted(ev, key=lambda e: e.start)))
+                    for (c, rule_id, _), ev in pending.items() if ev)
         _drop_nested(found)
         reasons: list[Reason] = []
         order = {name: i for i, name in enumerate(self.categories)}
@@ -233,6 +251,8 @@ class RuleSet:
             p = ph.pattern
             frame = None if targets is None else targets.framed(
                 nt, p.category, ph.stream_start, ph.stream_end, hold=True)
+            if frame is not None and p.rule_id in self.confirm_only:
+                continue  # silent: a framed shape is not an attack for the model to confirm
             if frame is not None:
                 if framed_out is not None:
                     framed_out.add(p.category)
