@@ -22,14 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from respell_collisions import SETS  # noqa: E402  (the same English sets; benchmarks/ is on sys.path)
+
 from moderation.engine import Engine  # noqa: E402
 from moderation.models import Comment  # noqa: E402
 from moderation.policy import load_policy  # noqa: E402
 from moderation.training import datasets as ds  # noqa: E402
-
-SETS = ("civil-comments-autolabel-sample", "jigsaw-toxic-detoxify-sample", "fox-news-comments",
-        "toxic-spans-civil-comments", "sfu-constructiveness-toxicity",
-        "kaggle-insults-social-commentary", "davidson-hate-offensive")
 
 
 def main() -> None:
