@@ -21,17 +21,13 @@ from moderation.engine import Engine  # noqa: E402
 from moderation.models import Comment  # noqa: E402
 from moderation.policy import load_policy  # noqa: E402
 from moderation.scorers import load_scorer  # noqa: E402
+from tests.engine.case_files import case_rows  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "engine" / "data" / "attack_round3.tsv"
 
 
 def rows(path: Path) -> list[tuple[str, str, str, str]]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            half, expected, function, text = line.split("\t", 3)
-            out.append((half, expected, function, text))
-    return out
+    return case_rows(path, 4)  # type: ignore[return-value]
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from moderation.engine import Engine  # noqa: E402
 from moderation.models import Comment  # noqa: E402
 from moderation.policy import load_policy  # noqa: E402
 from moderation.scorers import load_scorer  # noqa: E402
+from tests.engine.case_files import case_rows  # noqa: E402
 
 
 def main() -> None:
@@ -34,8 +35,7 @@ def main() -> None:
     if a.show and a.half != "tuning":
         sys.exit("the held-out half is measured, never read")
     path = ROOT / "tests" / "engine" / "data" / f"threat_round3_{a.half}.tsv"
-    rows = [ln.split("\t", 2) for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln and not ln.startswith("#")]
+    rows = case_rows(path, 3)
     scorer = load_scorer()
     engine = Engine(load_policy(), scorer)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # rows, rejected, review

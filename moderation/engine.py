@@ -147,8 +147,7 @@ class Engine:
             labels = self._labels.get(r.category)
             if confirm is None or not labels:
                 continue
-            label, score = max(((lb, scores.get(lb, 0.0)) for lb in labels),
-                               key=lambda x: x[1])  # the first label on ties, as for reasons
+            label, score = _top_label(labels, scores)
             if score < confirm[0]:
                 continue
             r.label, r.score, r.threshold = label, round(score, 4), confirm[0]
@@ -166,11 +165,7 @@ class Engine:
     def _model_reasons(self, scores: dict[str, float]) -> list[Reason]:
         reasons: list[Reason] = []
         for name, thresholds, cat_action in self._model_rules:
-            label, score = "", -1.0
-            for lb in thresholds.labels:  # the category's highest label (first on ties)
-                value = scores.get(lb, 0.0)
-                if value > score:
-                    label, score = lb, value
+            label, score = _top_label(thresholds.labels, scores)
             action = None
             if thresholds.reject_at is not None and score >= thresholds.reject_at:
                 action, threshold = "reject", thresholds.reject_at
@@ -231,3 +226,14 @@ def _hold_for_review(model_reasons: list[Reason], framed: set[str]) -> None:
             r.message += (f" (held for review, not rejected: the rules read the "
                           f"{', '.join(sorted(c.replace('_', ' ') for c in framed))} words as "
                           f"quoted, reported, negated or said of a thing)")
+
+
+def _top_label(labels: Sequence[str], scores: dict[str, float]) -> tuple[str, float]:
+    """A category's highest model label and its score (the first label on ties): what its
+    model reason reports and what a confirm_only pattern is confirmed by."""
+    label, score = "", -1.0
+    for lb in labels:
+        value = scores.get(lb, 0.0)
+        if value > score:
+            label, score = lb, value
+    return label, score

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data"
+from tests.engine.case_files import DATA, case_rows
 
 KINDS = ("spaced", "separators", "drop", "swap", "glue", "leet", "homoglyph", "zerowidth",
          "fullwidth", "repeat", "mixed", "combo")
@@ -134,15 +133,10 @@ def disguise(text: str, word: str, kind: str, half: str, rng: random.Random) -> 
     raise ValueError(kind)
 
 
-def _rows(path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]
-
-
 def generate() -> list[tuple[str, str, str, str]]:
     """(half, kind, word, text) for every disguised case, hand-made ones included."""
     out = []
-    for half, word, text in _rows(DATA / "evasion_base.tsv"):
+    for half, word, text in case_rows(DATA / "evasion_base.tsv", 3):
         if word.startswith("hand:"):
             out.append((half, word, "-", text))
             continue
@@ -157,8 +151,8 @@ def generate() -> list[tuple[str, str, str, str]]:
 def cases() -> list[tuple[str, str, str, str]]:
     """The written cases file: (half, kind, word, text)."""
     return [(r[0], r[1], r[2], r[3].replace("\\n", "\n"))
-            for r in _rows(DATA / "evasion_cases.tsv")]
+            for r in case_rows(DATA / "evasion_cases.tsv", 4)]
 
 
 def clean() -> list[tuple[str, str]]:
-    return [(r[0], r[1].replace("\\n", "\n")) for r in _rows(DATA / "evasion_clean.tsv")]
+    return [(r[0], r[1].replace("\\n", "\n")) for r in case_rows(DATA / "evasion_clean.tsv", 2)]

@@ -3,19 +3,15 @@ the benchmark (benchmarks/leftovers_cases.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-DATA = Path(__file__).parent / "data"
+from tests.engine.case_files import DATA, case_rows
 
 
 def leftovers_rows(half: str) -> list[tuple[str, str, str]]:
     """(expected, item, text) of one half ("tuning" or "heldout")."""
-    rows = []
-    for line in (DATA / f"leftovers_{half}.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            expected, item, text = line.split("\t", 2)
-            assert expected in ("reject", "approve", "ok"), line
-            rows.append((expected, item, text))
+    rows = [(expected, item, text)
+            for expected, item, text in case_rows(DATA / f"leftovers_{half}.tsv", 3)]
+    for expected, _, text in rows:
+        assert expected in ("reject", "approve", "ok"), text
     return rows
 
 

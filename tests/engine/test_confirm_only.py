@@ -17,18 +17,14 @@ from moderation.engine import Engine
 from moderation.errors import PolicyError
 from moderation.models import STANDARD_LABELS, Comment, Decision
 from moderation.policy import Policy, load_policy
+from tests.engine.case_files import case_rows
 
 RULE = "personal_attack.you_are_a"
 CASES = Path(__file__).parent / "data" / "confirm_you_cases.tsv"
 
 
-def cases() -> list[tuple[str, str, str, str]]:
-    out = []
-    for line in CASES.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            half, expected, shape, text = line.split("\t")
-            out.append((half, expected, shape, text))
-    return out
+def cases() -> list[tuple[str, ...]]:
+    return case_rows(CASES, 4)
 
 
 SHAPES = {"you_are_a"}  # the shapes the pattern finds; the others are contrasts

@@ -15,18 +15,14 @@ import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
+from tests.engine.case_files import case_rows
 
 DATA = Path(__file__).parent / "data" / "peer_gap_cases.tsv"
 
 
 def cases(half: str) -> list[tuple[str, str, str]]:
-    out = []
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            h, expected, function, text = line.split("\t", 3)
-            if h == half:
-                out.append((expected, function, text))
-    return out
+    return [(expected, function, text)
+            for h, expected, function, text in case_rows(DATA, 4) if h == half]
 
 
 def test_halves_have_contrasts() -> None:

@@ -7,13 +7,12 @@ counter-speech, neutral mentions) must be approved by the rules alone.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
 from moderation.policy import PolicyError, parse_policy_text
+from tests.engine.case_files import DATA, case_rows
 
 # (comment, action, rule id, the original text the evidence covers, words the term must name)
 HITS: list[tuple[str, str, str, str, str]] = [
@@ -263,17 +262,7 @@ def test_sentence_windows_change_no_target_reason(rules_engine: Engine, real_com
     assert [t for t, a, b in zip(texts, windowed, whole, strict=True) if a != b] == []
 
 
-def _examples() -> list[tuple[str, str]]:
-    path = Path(__file__).parent / "data" / "targets_examples.tsv"
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            action, text = line.split("\t", 1)
-            rows.append((action, text))
-    return rows
-
-
-@pytest.mark.parametrize(("action", "text"), _examples())
+@pytest.mark.parametrize(("action", "text"), case_rows(DATA / "targets_examples.tsv", 2))
 def test_example_gets_its_action(rules_engine: Engine, action: str, text: str) -> None:
     decision = rules_engine.decide(Comment(text=text))
     assert decision.action == action, [(r.rule_id, [e.term for e in r.evidence])

@@ -15,6 +15,7 @@ import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
+from tests.engine.case_files import case_rows
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -22,12 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def vocab_rows(half: str) -> list[tuple[str, str, str]]:
     """(expected, function, text) of vocab_tuning.tsv or vocab_heldout.tsv."""
-    rows = []
-    for line in (DATA / f"vocab_{half}.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            _, expected, function, text = line.split("\t", 3)
-            rows.append((expected, function, text))
-    return rows
+    return [(expected, function, text)
+            for _, expected, function, text in case_rows(DATA / f"vocab_{half}.tsv", 4)]
 
 
 #: tuning rows the rules still get wrong: "a burden" and "a drain" are left out of
@@ -67,9 +64,7 @@ def test_heldout_totals(rules_engine: Engine) -> None:
 
 
 def _review() -> list[tuple[str, str, str]]:
-    path = REPO / "benchmarks" / "vocab_review.tsv"
-    return [tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines()
-            if line and not line.startswith("#")]  # type: ignore[misc]
+    return case_rows(REPO / "benchmarks" / "vocab_review.tsv", 3)  # type: ignore[return-value]
 
 
 def test_kept_words_are_in_their_lists_with_the_credit() -> None:

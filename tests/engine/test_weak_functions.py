@@ -7,26 +7,14 @@ row with the same words that must stay approved (tests/engine/data/weak_function
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from moderation.engine import Engine
 from moderation.models import Comment
 from moderation.normalize import normalize
+from tests.engine.case_files import DATA, case_rows
 
-
-def _rows() -> list[tuple[str, str, str]]:
-    path = Path(__file__).parent / "data" / "weak_functions.tsv"
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            action, rule, text = line.split("\t", 2)
-            rows.append((action, rule, text))
-    return rows
-
-
-ROWS = _rows()
+ROWS = case_rows(DATA / "weak_functions.tsv", 3)
 
 
 @pytest.mark.parametrize(("action", "rule", "text"), ROWS)
